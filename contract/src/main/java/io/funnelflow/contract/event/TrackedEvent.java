@@ -1,0 +1,97 @@
+package io.funnelflow.contract.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One thing a visitor did, as it travels on {@code funnelflow.events}.
+ *
+ * <p>{@code timestamp} and {@code sent_at} are the client's clock, {@code received_at} the server's.
+ * {@code event_time} is the time the platform counts by: the client time corrected for clock skew,
+ * {@code timestamp + (received_at - sent_at)}, as Segment and Snowplow do.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrackedEvent(
+        String eventId,
+        String eventType,
+        Instant timestamp,
+        Instant sentAt,
+        Instant receivedAt,
+        Instant eventTime,
+        String sessionId,
+        String userId,
+        String anonymousId,
+        String pageUrl,
+        String referrer,
+        String utmSource,
+        String utmMedium,
+        String utmCampaign,
+        String platform,
+        String device,
+        String productId,
+        String productName,
+        BigDecimal price,
+        Integer quantity,
+        BigDecimal revenue,
+        String currency,
+        Map<String, Object> metadata) {
+
+    /** The standard type, empty for a custom event. */
+    public Optional<EventType> standardType() {
+        return EventType.fromWireName(eventType);
+    }
+
+    public boolean is(EventType type) {
+        return type.wireName().equals(eventType);
+    }
+
+    /**
+     * The key of the session this event belongs to: the client's {@code session_id} when given,
+     * otherwise the visitor ({@code anonymous_id}, else {@code user_id}). It is the Kafka key.
+     */
+    @JsonIgnore
+    public String sessionKey() {
+        if (notBlank(sessionId)) {
+            return sessionId;
+        }
+        if (notBlank(anonymousId)) {
+            return anonymousId;
+        }
+        return notBlank(userId) ? userId : null;
+    }
+
+    /** The client time corrected for clock skew: {@code timestamp + (receivedAt - sentAt)}. */
+    public static Instant correctedTime(Instant timestamp, Instant sentAt, Instant receivedAt) {
+        if (timestamp == null) {
+            return receivedAt;
+        }
+        if (sentAt == null || receivedAt == null) {
+            return timestamp;
+        }
+        return timestamp.plus(Duration.between(sentAt, receivedAt));
+    }
+
+    /**
+     * This event as the server accepts it: its id (given or generated), the server's receive time
+     * and the skew-corrected event time.
+     */
+    public TrackedEvent accepted(String id, Instant received, Instant effectiveSentAt) {
+        Instant sent = sentAt != null ? sentAt : effectiveSentAt;
+        return new TrackedEvent(id, eventType, timestamp, sent, received, correctedTime(timestamp, sent, received),
+                sessionId, userId, anonymousId, pageUrl, referrer, utmSource, utmMedium, utmCampaign, platform, device,
+                productId, productName, price, quantity, revenue, currency, metadata);
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

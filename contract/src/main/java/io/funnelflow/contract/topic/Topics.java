@@ -1,0 +1,70 @@
+package io.funnelflow.contract.topic;
+
+import io.funnelflow.contract.event.RejectedEvent;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.json.JsonSerde;
+import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.session.SessionSummary;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/** The typed registry of every topic of the platform. Keys are session ids unless said otherwise. */
+public final class Topics {
+
+    /** Accepted events, keyed by session key. */
+    public static final Topic<String, TrackedEvent> EVENTS =
+            new Topic<>("funnelflow.events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
+
+    /** Refused inputs with the reason, keyed by session key when known, else by event id. */
+    public static final Topic<String, RejectedEvent> EVENTS_REJECTED =
+            new Topic<>("funnelflow.events.rejected", Serdes.String(), JsonSerde.of(RejectedEvent.class));
+
+    /** Session summaries as they change, keyed by session id. */
+    public static final Topic<String, SessionSummary> SESSIONS =
+            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class));
+
+    /** Predictions of live sessions, keyed by session id. */
+    public static final Topic<String, Prediction> PREDICTIONS =
+            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class));
+
+    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS);
+
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    private Topics() {
+    }
+
+    /**
+     * Creates every topic of the registry that does not exist yet. Existing topics are left as they are.
+     *
+     * @return the names created
+     */
+    public static Set<String> ensureCreated(Admin admin, int partitions, short replicationFactor)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = ALL.stream()
+                .map(Topic::name)
+                .filter(name -> !existing.contains(name))
+                .map(name -> new NewTopic(name, partitions, replicationFactor)
+                        .configs(Map.of("compression.type", "producer")))
+                .toList();
+        try {
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
+    }
+}
