@@ -1,0 +1,185 @@
+package io.funnelflow.launcher;
+
+import io.funnelflow.launcher.StackConfig.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The whole platform on one machine: PostgreSQL, a Kafka broker, the topics and every service. */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final StackConfig config;
+    private final Map<String, String> env;
+    private LocalPostgres postgres;
+    private LocalKafka kafka;
+    private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
+    private String writeKey;
+
+    public LocalStack(StackConfig config, Map<String, String> env) {
+        this.config = config;
+        this.env = env;
+    }
+
+    public void start() throws Exception {
+        for (Service s : Service.values()) {
+            if (!Files.exists(config.serviceJar(s))) {
+                throw new IllegalStateException(config.serviceJar(s) + " is missing: build first (./funnelflow up does)");
+            }
+            if (Ports.inUse(config.servicePorts().get(s))) {
+                throw new IllegalStateException("Port " + config.servicePorts().get(s) + " is taken; set " + s.portVariable());
+            }
+        }
+        Path data = config.dataDir();
+        writeKey = config.writeKeys(env);
+        LOG.info("Starting PostgreSQL on 127.0.0.1:{} (data in {})", config.postgresPort(), data.resolve("postgres"));
+        postgres = LocalPostgres.start(data.resolve("postgres"), config.postgresPort(), "funnelflow");
+        LOG.info("Starting Kafka on 127.0.0.1:{} (data in {})", config.kafkaPort(), data.resolve("kafka"));
+        kafka = new LocalKafka(data.resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort(), config.kafkaHeap()).start();
+        kafka.createTopics(io.funnelflow.contract.topic.Topics.DEFAULT_PARTITIONS);
+
+        Map<String, String> serviceEnv = new HashMap<>(env);
+        serviceEnv.put("FUNNELFLOW_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        serviceEnv.put("FUNNELFLOW_JDBC_URL", postgres.jdbcUrl());
+        serviceEnv.put("FUNNELFLOW_JDBC_USER", postgres.user());
+        serviceEnv.put("FUNNELFLOW_JDBC_PASSWORD", "");
+        serviceEnv.put("FUNNELFLOW_WRITE_KEYS", writeKey);
+        serviceEnv.put("FUNNELFLOW_DATA_DIR", data.toString());
+        for (Service s : Service.values()) {
+            serviceEnv.put(s.portVariable(), String.valueOf(config.servicePorts().get(s)));
+            serviceEnv.putIfAbsent(s.urlVariable(), config.serviceUrl(s));
+        }
+        for (Service s : Service.values()) {
+            LOG.info("Starting {} on {}", s.module(), config.serviceUrl(s));
+            List<String> command = new ArrayList<>(List.of(JvmClasspath.javaExecutable(),
+                    "-Xms32m", "-Xmx" + config.serviceHeap(), "-XX:+UseSerialGC", "-Xss512k",
+                    "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=192m",
+                    "-jar", config.serviceJar(s).toString()));
+            services.put(s, ChildProcess.start(s.module(), command, serviceEnv, data.resolve("logs").resolve(s.module() + ".log")));
+        }
+        for (Service s : Service.values()) {
+            awaitHealthy(s, Duration.ofSeconds(120));
+        }
+    }
+
+    public String writeKey() {
+        return writeKey;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    /** Resident memory of this JVM and every process it started (services, broker, PostgreSQL), in bytes. */
+    public Map<String, Long> residentMemory() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        long self = ProcessHandle.current().pid();
+        long kafkaPid = kafka.pid();
+        out.put("launcher + postgres", 0L);
+        out.put("kafka", 0L);
+        for (Service s : services.keySet()) {
+            out.put(s.module(), 0L);
+        }
+        ProcessHandle.current().descendants().forEach(p -> {
+            long rss = rss(p.pid());
+            String owner = "launcher + postgres";
+            if (p.pid() == kafkaPid) {
+                owner = "kafka";
+            }
+            for (Map.Entry<Service, ChildProcess> e : services.entrySet()) {
+                if (e.getValue().pid() == p.pid()) {
+                    owner = e.getKey().module();
+                }
+            }
+            out.merge(owner, rss, Long::sum);
+        });
+        out.merge("launcher + postgres", rss(self), Long::sum);
+        return out;
+    }
+
+    /** Blocks until a child process dies on its own; returns its name. */
+    public String awaitUnexpectedExit() throws InterruptedException {
+        while (true) {
+            for (ChildProcess p : services.values()) {
+                if (!p.isAlive()) {
+                    return p.name() + " (exit code " + p.exitCode().orElse(-1) + ", see " + p.log() + ")";
+                }
+            }
+            TimeUnit.SECONDS.sleep(1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        List<Service> reverse = new ArrayList<>(services.keySet());
+        java.util.Collections.reverse(reverse);
+        reverse.parallelStream().forEach(s -> services.get(s).stop(Duration.ofSeconds(20)));
+        services.clear();
+        if (kafka != null) {
+            kafka.stop();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private void awaitHealthy(Service s, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI health = URI.create(config.serviceUrl(s) + "/health");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ChildProcess process = services.get(s);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(s.module() + " exited with code " + process.exitCode().orElse(-1)
+                        + "; see " + process.log());
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        throw new IllegalStateException(s.module() + " was not healthy within " + timeout.toSeconds() + " s; see " + process.log());
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or this is not Linux
+        }
+        return 0;
+    }
+}
