@@ -1,0 +1,67 @@
+package io.funnelflow.ingest.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The write keys that may send events. A key identifies a site; like Segment's, it is not a secret
+ * from the browser, but nothing is taken without one.
+ */
+public final class WriteKeys {
+
+    private final List<byte[]> keys;
+
+    public WriteKeys(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            throw new IllegalStateException("No write keys are configured: set FUNNELFLOW_WRITE_KEYS (comma-separated)");
+        }
+        this.keys = Arrays.stream(commaSeparated.split(","))
+                .map(String::trim)
+                .filter(k -> !k.isEmpty())
+                .map(k -> k.getBytes(StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    /** Whether {@code key} is one of ours, compared in constant time. */
+    public boolean isValid(String key) {
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        byte[] candidate = key.getBytes(StandardCharsets.UTF_8);
+        boolean found = false;
+        for (byte[] k : keys) {
+            found |= MessageDigest.isEqual(k, candidate);
+        }
+        return found;
+    }
+
+    /**
+     * The key of an {@code Authorization} header: HTTP Basic with the key as user and an empty password
+     * (as Segment's SDKs send it), or {@code Bearer <key>}.
+     */
+    public static Optional<String> fromAuthorization(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        String h = header.trim();
+        if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                String user = colon >= 0 ? decoded.substring(0, colon) : decoded;
+                return user.isEmpty() ? Optional.empty() : Optional.of(user);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = h.substring(7).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        }
+        return Optional.empty();
+    }
+}

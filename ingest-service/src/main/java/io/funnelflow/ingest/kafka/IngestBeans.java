@@ -1,0 +1,65 @@
+package io.funnelflow.ingest.kafka;
+
+import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.ingest.auth.RateLimiter;
+import io.funnelflow.ingest.auth.WriteKeys;
+import io.funnelflow.ingest.track.EventIntake;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Wires the plain ingest classes. The producer is tuned for "a 2xx means Kafka has it": acks=all and
+ * idempotence, and bounded waits so that an outage turns into a 503 within seconds, not a hang.
+ */
+@Factory
+public class IngestBeans {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Producer<byte[], byte[]> producer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                      @Value("${funnelflow.kafka.delivery-timeout:10s}") Duration deliveryTimeout) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        int requestTimeout = (int) Math.max(1000, deliveryTimeout.toMillis() / 2);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, requestTimeout);
+        config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Singleton
+    EventIntake intake(Producer<byte[], byte[]> producer,
+                       @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance) {
+        return new EventIntake(new EventValidator(futureTolerance), new KafkaEventSink(producer));
+    }
+
+    @Singleton
+    WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys) {
+        return new WriteKeys(keys);
+    }
+
+    @Singleton
+    RateLimiter rateLimiter(@Value("${funnelflow.ingest.rate-limit.events-per-second:20000}") long eventsPerSecond,
+                            @Value("${funnelflow.ingest.rate-limit.burst:40000}") long burst) {
+        return new RateLimiter(eventsPerSecond, burst);
+    }
+}

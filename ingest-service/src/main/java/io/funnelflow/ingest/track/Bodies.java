@@ -1,0 +1,90 @@
+package io.funnelflow.ingest.track;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.json.Json;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.zip.GZIPInputStream;
+
+/** Request bodies as bytes in, JSON out: gzip undone (as Segment's SDKs send it) within a size limit. */
+public final class Bodies {
+
+    private Bodies() {
+    }
+
+    /**
+     * Parses a body, first inflating it if it is gzip (recognised by its magic bytes, whether or not an
+     * intermediary kept the Content-Encoding header).
+     *
+     * @param maxBytes the largest body, after inflating, that is taken
+     */
+    public static JsonNode parse(byte[] body, int maxBytes) {
+        if (body == null || body.length == 0) {
+            throw BodyRejectedException.invalid("body", "is empty; send a JSON object");
+        }
+        byte[] json = isGzip(body) ? gunzip(body, maxBytes) : body;
+        if (json.length > maxBytes) {
+            throw BodyRejectedException.tooLarge("body", "is " + json.length + " bytes; at most " + maxBytes + " are taken");
+        }
+        try {
+            JsonNode root = Json.mapper().readTree(json);
+            if (root == null || !root.isObject()) {
+                throw BodyRejectedException.invalid("body", "must be a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw BodyRejectedException.invalid("body", "is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw BodyRejectedException.invalid("body", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The first present text field among {@code names}, or null. */
+    public static String text(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode v = node.get(name);
+            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+
+    /** A body-level time field, or null when absent. */
+    public static Instant instant(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            try {
+                return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instant.parse(v.asText());
+            } catch (DateTimeParseException e) {
+                throw BodyRejectedException.invalid(name, "must be an ISO-8601 date-time such as 2026-11-22T10:15:30Z");
+            }
+        }
+        return null;
+    }
+
+    private static boolean isGzip(byte[] body) {
+        return body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+    }
+
+    private static byte[] gunzip(byte[] body, int maxBytes) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            byte[] out = in.readNBytes(maxBytes + 1);
+            if (out.length > maxBytes) {
+                throw BodyRejectedException.tooLarge("body", "inflates to more than " + maxBytes + " bytes");
+            }
+            return out;
+        } catch (IOException e) {
+            throw BodyRejectedException.invalid("body", "is not valid gzip: " + e.getMessage());
+        }
+    }
+}

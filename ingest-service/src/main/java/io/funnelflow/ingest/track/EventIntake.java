@@ -1,0 +1,62 @@
+package io.funnelflow.ingest.track;
+
+import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.contract.event.RejectedEvent;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.event.Violation;
+import io.funnelflow.contract.json.Json;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Judges the events of one request one by one: a valid event is stamped (id, receive time, corrected
+ * event time) and accepted, an invalid one is rejected with its field and reason. The result
+ * completes only when the sink has stored every event, accepted and rejected alike.
+ */
+public final class EventIntake {
+
+    private final EventValidator validator;
+    private final EventSink sink;
+
+    public EventIntake(EventValidator validator, EventSink sink) {
+        this.validator = validator;
+        this.sink = sink;
+    }
+
+    public CompletableFuture<IntakeResult> submit(Envelope envelope, String writeKey, Instant receivedAt) {
+        List<IntakeResult.Accepted> accepted = new ArrayList<>(envelope.candidates().size());
+        List<IntakeResult.Rejected> rejected = new ArrayList<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>(envelope.candidates().size());
+        for (Candidate c : envelope.candidates()) {
+            if (c.unreadable() != null) {
+                String id = c.raw() != null && c.raw().path("event_id").isTextual() ? c.raw().path("event_id").asText() : null;
+                rejected.add(reject(c, id, null, c.unreadable(), receivedAt, writes));
+                continue;
+            }
+            TrackedEvent sent = c.event();
+            boolean generated = sent.eventId() == null;
+            String id = generated ? EventIds.generate(writeKey, sent) : sent.eventId();
+            TrackedEvent event = sent.accepted(id, receivedAt, envelope.sentAt());
+            List<Violation> violations = validator.validate(event);
+            if (violations.isEmpty()) {
+                writes.add(sink.accept(event));
+                accepted.add(new IntakeResult.Accepted(c.index(), id, generated));
+            } else {
+                rejected.add(reject(c, sent.eventId(), event.sessionKey(), violations.get(0), receivedAt, writes));
+            }
+        }
+        IntakeResult result = new IntakeResult(List.copyOf(accepted), List.copyOf(rejected));
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(done -> result);
+    }
+
+    private IntakeResult.Rejected reject(Candidate c, String eventId, String key, Violation why, Instant receivedAt,
+                                         List<CompletableFuture<?>> writes) {
+        var payload = c.raw() != null ? c.raw() : Json.mapper().valueToTree(c.event());
+        writes.add(sink.reject(key != null ? key : eventId,
+                new RejectedEvent(RejectedEvent.STAGE_INGEST, eventId, why.field(), why.reason(), receivedAt, payload, null)));
+        return new IntakeResult.Rejected(c.index(), eventId, why.field(), why.reason());
+    }
+}

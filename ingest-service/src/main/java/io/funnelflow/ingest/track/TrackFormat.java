@@ -1,0 +1,56 @@
+package io.funnelflow.ingest.track;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.event.Violation;
+import io.funnelflow.contract.json.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** FunnelFlow's own body formats: one event ({@code /api/track}) or {@code {"events": [...]}} ({@code /api/batch}). */
+public final class TrackFormat {
+
+    private static final ObjectReader EVENT = Json.mapper().readerFor(TrackedEvent.class);
+    private static final String[] WRITE_KEY = {"write_key", "writeKey"};
+
+    private TrackFormat() {
+    }
+
+    public static Envelope single(JsonNode root) {
+        return new Envelope(List.of(candidate(0, root)), Bodies.text(root, WRITE_KEY), null);
+    }
+
+    public static Envelope batch(JsonNode root, int maxEvents) {
+        JsonNode events = root.get("events");
+        if (events == null || !events.isArray()) {
+            throw BodyRejectedException.invalid("events", "is required: a JSON array of events");
+        }
+        if (events.isEmpty()) {
+            throw BodyRejectedException.invalid("events", "is empty");
+        }
+        if (events.size() > maxEvents) {
+            throw BodyRejectedException.tooLarge("events", "holds " + events.size() + " events; at most " + maxEvents + " per batch");
+        }
+        List<Candidate> candidates = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            candidates.add(candidate(i, events.get(i)));
+        }
+        return new Envelope(candidates, Bodies.text(root, WRITE_KEY), Bodies.instant(root, "sent_at", "sentAt"));
+    }
+
+    static Candidate candidate(int index, JsonNode node) {
+        if (!node.isObject()) {
+            return Candidate.unreadable(index, node, new Violation("event", "must be a JSON object"));
+        }
+        try {
+            return Candidate.of(index, EVENT.readValue(node), node);
+        } catch (JsonProcessingException e) {
+            return Candidate.unreadable(index, node, Json.violationOf(e));
+        } catch (java.io.IOException e) {
+            return Candidate.unreadable(index, node, new Violation("event", e.getMessage()));
+        }
+    }
+}

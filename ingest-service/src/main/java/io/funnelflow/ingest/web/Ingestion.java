@@ -1,0 +1,67 @@
+package io.funnelflow.ingest.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.ingest.auth.RateLimiter;
+import io.funnelflow.ingest.auth.WriteKeys;
+import io.funnelflow.ingest.track.Bodies;
+import io.funnelflow.ingest.track.Envelope;
+import io.funnelflow.ingest.track.EventIntake;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+
+/**
+ * The one path every ingest call takes, whatever its format: read the body, authenticate, rate-limit,
+ * then judge and publish each event. Nothing is published for a request that fails any step before.
+ */
+@Singleton
+public class Ingestion {
+
+    private final WriteKeys writeKeys;
+    private final RateLimiter rateLimiter;
+    private final EventIntake intake;
+    private final Clock clock;
+    private final int maxBodyBytes;
+    private final int maxBatchEvents;
+
+    public Ingestion(WriteKeys writeKeys, RateLimiter rateLimiter, EventIntake intake,
+                     @Value("${funnelflow.ingest.max-body-bytes:1048576}") int maxBodyBytes,
+                     @Value("${funnelflow.ingest.max-batch-events:500}") int maxBatchEvents) {
+        this.writeKeys = writeKeys;
+        this.rateLimiter = rateLimiter;
+        this.intake = intake;
+        this.clock = Clock.systemUTC();
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxBatchEvents = maxBatchEvents;
+    }
+
+    /**
+     * @param authorization the Authorization header, or null
+     * @param format        reads the parsed body into an envelope, given the batch limit
+     * @throws io.funnelflow.ingest.track.BodyRejectedException when the body cannot be taken at all
+     */
+    CompletableFuture<Outcome> ingest(String authorization, byte[] body, BiFunction<JsonNode, Integer, Envelope> format) {
+        Optional<String> headerKey = WriteKeys.fromAuthorization(authorization);
+        if (headerKey.isPresent() && !writeKeys.isValid(headerKey.get())) {
+            return CompletableFuture.completedFuture(new Outcome.Unauthorized("the write key is not valid"));
+        }
+        Envelope envelope = format.apply(Bodies.parse(body, maxBodyBytes), maxBatchEvents);
+        String key = headerKey.orElse(envelope.writeKey());
+        if (key == null) {
+            return CompletableFuture.completedFuture(new Outcome.Unauthorized(
+                    "a write key is required: as the HTTP Basic user name (empty password) or as write_key in the body"));
+        }
+        if (headerKey.isEmpty() && !writeKeys.isValid(key)) {
+            return CompletableFuture.completedFuture(new Outcome.Unauthorized("the write key is not valid"));
+        }
+        Optional<java.time.Duration> wait = rateLimiter.tryAcquire(key, envelope.candidates().size());
+        if (wait.isPresent()) {
+            return CompletableFuture.completedFuture(new Outcome.RateLimited(wait.get()));
+        }
+        return intake.submit(envelope, key, clock.instant()).thenApply(Outcome.Done::new);
+    }
+}

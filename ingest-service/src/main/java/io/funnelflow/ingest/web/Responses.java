@@ -1,0 +1,110 @@
+package io.funnelflow.ingest.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.funnelflow.ingest.track.BodyRejectedException;
+import io.funnelflow.ingest.track.IntakeResult;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Outcomes into HTTP: 4xx with field and reason for what the client can fix, 401 and 429 with their
+ * headers, 503 with Retry-After when Kafka did not acknowledge — never a 2xx for an event Kafka does not have.
+ */
+final class Responses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+    static final int KAFKA_RETRY_AFTER_SECONDS = 5;
+
+    private Responses() {
+    }
+
+    /** A problem with a request, in the words a developer needs. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Problem(String error, String field, String reason, Integer index, String eventId) {
+        static Problem of(String error, String reason) {
+            return new Problem(error, null, reason, null, null);
+        }
+    }
+
+    /** One event sent alone, accepted. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated) {
+    }
+
+    /** A batch: how many were accepted, which were refused and why, and the ids the server made. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record BatchAnswer(boolean success, int accepted, List<IntakeResult.Rejected> rejected, List<IntakeResult.Accepted> generatedIds) {
+    }
+
+    static CompletableFuture<MutableHttpResponse<?>> answer(Supplier<CompletableFuture<Outcome>> call,
+                                                            Function<IntakeResult, MutableHttpResponse<?>> done) {
+        CompletableFuture<Outcome> outcome;
+        try {
+            outcome = call.get();
+        } catch (BodyRejectedException e) {
+            return CompletableFuture.completedFuture(bodyRejected(e));
+        }
+        return outcome.handle((o, error) -> {
+            if (error != null) {
+                return unavailable(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+            }
+            if (o instanceof Outcome.Unauthorized u) {
+                return HttpResponse.<Object>status(HttpStatus.UNAUTHORIZED)
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"FunnelFlow\"")
+                        .body(new Problem("unauthorized", "write_key", u.reason(), null, null));
+            }
+            if (o instanceof Outcome.RateLimited r) {
+                long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
+                return HttpResponse.<Object>status(HttpStatus.TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+                        .body(Problem.of("rate limited", "this write key sends more events than its limit; retry after " + seconds + " s"));
+            }
+            return done.apply(((Outcome.Done) o).result());
+        });
+    }
+
+    /** A single event: 200 with its id, or 400 with field and reason. */
+    static MutableHttpResponse<?> single(IntakeResult r) {
+        if (!r.rejected().isEmpty()) {
+            IntakeResult.Rejected x = r.rejected().get(0);
+            return HttpResponse.badRequest(new Problem("invalid event", x.field(), x.reason(), null, x.eventId()));
+        }
+        IntakeResult.Accepted a = r.accepted().get(0);
+        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null));
+    }
+
+    /** A batch: 200 when every event was accepted, 207 when some were, 400 when none was. */
+    static MutableHttpResponse<?> batch(IntakeResult r) {
+        List<IntakeResult.Accepted> generated = r.accepted().stream().filter(IntakeResult.Accepted::generatedId).toList();
+        BatchAnswer body = new BatchAnswer(!r.accepted().isEmpty(), r.accepted().size(), r.rejected(), generated);
+        if (r.rejected().isEmpty()) {
+            return HttpResponse.ok(body);
+        }
+        return HttpResponse.status(r.accepted().isEmpty() ? HttpStatus.BAD_REQUEST : HttpStatus.MULTI_STATUS).body(body);
+    }
+
+    static MutableHttpResponse<?> bodyRejected(BodyRejectedException e) {
+        HttpStatus status = e.tooLarge() ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST;
+        return HttpResponse.status(status).body(new Problem(e.tooLarge() ? "too large" : "invalid request",
+                e.violation().field(), e.violation().reason(), null, null));
+    }
+
+    static MutableHttpResponse<?> unavailable(Throwable cause) {
+        LOG.warn("Kafka did not acknowledge; answering 503: {}", cause.toString());
+        return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(KAFKA_RETRY_AFTER_SECONDS))
+                .body(Problem.of("event stream unavailable",
+                        "Kafka did not acknowledge the events (" + cause.getClass().getSimpleName()
+                                + "); retry the request: events with an event_id are counted once"));
+    }
+}

@@ -1,0 +1,309 @@
+package io.funnelflow.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.event.RejectedEvent;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.testing.SharedKafka;
+import io.funnelflow.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Ingest through HTTP against the real broker: what is answered is what is on the topics. */
+class IngestIT {
+
+    static IngestServer server;
+    static TopicReader<String, TrackedEvent> events;
+    static TopicReader<String, RejectedEvent> rejected;
+
+    @BeforeAll
+    static void start() {
+        server = new IngestServer(SharedKafka.bootstrapServers(), Map.of());
+        events = TopicReader.of(Topics.EVENTS);
+        rejected = TopicReader.of(Topics.EVENTS_REJECTED);
+    }
+
+    @AfterAll
+    static void stop() {
+        events.close();
+        rejected.close();
+        server.close();
+    }
+
+    static String session() {
+        return "s-" + UUID.randomUUID();
+    }
+
+    static List<ConsumerRecord<String, TrackedEvent>> eventsOf(String session) {
+        return events.readToEnd().stream().filter(r -> session.equals(r.key())).toList();
+    }
+
+    static List<RejectedEvent> rejectedOf(String session) {
+        return rejected.readToEnd().stream()
+                .filter(r -> session.equals(r.key()) || r.value().payload() != null && r.value().payload().toString().contains(session))
+                .map(ConsumerRecord::value).toList();
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void anAcceptedEventIsOnTheTopicAsSentWithItsTimeCorrectedForClockSkew() throws Exception {
+        String session = session();
+        // the client's clock is one hour behind: it stamped the event 2 s before sending it
+        Instant clientNow = Instant.now().minus(Duration.ofHours(1));
+        String body = """
+                {"event_id":"evt-%s","event_type":"add_to_cart","session_id":"%s","user_id":"u-7","anonymous_id":"a-7",
+                 "timestamp":"%s","sent_at":"%s","page_url":"https://shop.example/p/42","referrer":"https://google.com/",
+                 "utm_source":"google","utm_medium":"cpc","utm_campaign":"winter","platform":"web","device":"mobile",
+                 "product_id":"p-42","product_name":"Wool socks","price":12.50,"quantity":2,"currency":"EUR",
+                 "metadata":{"color":"red","size":42}}
+                """.formatted(session, session, clientNow.minusSeconds(2), clientNow);
+        Instant before = Instant.now();
+        HttpResponse<String> r = server.post("/api/track", body);
+        Instant after = Instant.now();
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("event_id").asText()).isEqualTo("evt-" + session);
+        List<ConsumerRecord<String, TrackedEvent>> on = eventsOf(session);
+        assertThat(on).hasSize(1);
+        assertThat(on.get(0).key()).isEqualTo(session);
+        TrackedEvent e = on.get(0).value();
+        assertThat(e.eventId()).isEqualTo("evt-" + session);
+        assertThat(e.eventType()).isEqualTo("add_to_cart");
+        assertThat(e.userId()).isEqualTo("u-7");
+        assertThat(e.anonymousId()).isEqualTo("a-7");
+        assertThat(e.pageUrl()).isEqualTo("https://shop.example/p/42");
+        assertThat(e.referrer()).isEqualTo("https://google.com/");
+        assertThat(List.of(e.utmSource(), e.utmMedium(), e.utmCampaign(), e.platform(), e.device()))
+                .containsExactly("google", "cpc", "winter", "web", "mobile");
+        assertThat(e.productId()).isEqualTo("p-42");
+        assertThat(e.productName()).isEqualTo("Wool socks");
+        assertThat(e.price()).isEqualByComparingTo("12.50");
+        assertThat(e.quantity()).isEqualTo(2);
+        assertThat(e.currency()).isEqualTo("EUR");
+        assertThat(e.metadata()).containsEntry("color", "red").containsEntry("size", 42);
+        assertThat(e.timestamp()).isEqualTo(clientNow.minusSeconds(2));
+        assertThat(e.sentAt()).isEqualTo(clientNow);
+        assertThat(e.receivedAt()).isBetween(before, after);
+        // corrected = timestamp + (received_at - sent_at): 2 s before the server received it
+        assertThat(e.eventTime()).isEqualTo(e.receivedAt().minusSeconds(2));
+    }
+
+    @Test
+    void aBatchPublishesExactlyTheValidEventsAndAnswersEachInvalidOne() throws Exception {
+        String session = session();
+        Instant t = Instant.now().minusSeconds(30);
+        String body = """
+                {"events":[
+                  {"event_id":"%1$s-0","event_type":"page_view","session_id":"%1$s","timestamp":"%2$s"},
+                  {"event_id":"%1$s-1","event_type":"product_view","session_id":"%1$s","timestamp":"%2$s","price":-3},
+                  {"event_id":"%1$s-2","event_type":"purchase","session_id":"%1$s","timestamp":"%2$s"},
+                  {"event_id":"%1$s-3","event_type":"add_to_cart","session_id":"%1$s","timestamp":"%2$s","quantity":"many"},
+                  {"event_type":"product_view","session_id":"%1$s","timestamp":"%2$s","product_id":"p-1"},
+                  "not an object",
+                  {"event_id":"%1$s-6","event_type":"purchase","session_id":"%1$s","timestamp":"%2$s","revenue":"99.90"}
+                ]}
+                """.formatted(session, t);
+        HttpResponse<String> r = server.post("/api/batch", body);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+        JsonNode answer = json(r);
+        assertThat(answer.get("accepted").asInt()).isEqualTo(3);
+        assertThat(answer.get("rejected")).hasSize(4);
+        assertThat(answer.get("rejected").get(0).toString()).contains("\"index\":1", "\"event_id\":\"" + session + "-1\"",
+                "\"field\":\"price\"", "must not be negative");
+        assertThat(answer.get("rejected").get(1).toString()).contains("\"index\":2", "\"field\":\"revenue\"", "required for a purchase");
+        assertThat(answer.get("rejected").get(2).toString()).contains("\"index\":3", "\"field\":\"quantity\"", "whole number");
+        assertThat(answer.get("rejected").get(3).toString()).contains("\"index\":5", "\"field\":\"event\"");
+        String generated = answer.get("generated_ids").get(0).get("event_id").asText();
+        assertThat(answer.get("generated_ids").get(0).get("index").asInt()).isEqualTo(4);
+
+        assertThat(eventsOf(session)).extracting(rec -> rec.value().eventId())
+                .containsExactlyInAnyOrder(session + "-0", generated, session + "-6");
+        assertThat(eventsOf(session)).filteredOn(rec -> rec.value().eventId().equals(session + "-6"))
+                .singleElement().satisfies(rec -> assertThat(rec.value().revenue()).isEqualByComparingTo(new BigDecimal("99.90")));
+        List<RejectedEvent> refused = rejectedOf(session);
+        assertThat(refused).extracting(RejectedEvent::field).containsExactlyInAnyOrder("price", "revenue", "quantity");
+        assertThat(refused).allSatisfy(x -> {
+            assertThat(x.stage()).isEqualTo("ingest");
+            assertThat(x.reason()).isNotBlank();
+            assertThat(x.payload().get("session_id").asText()).isEqualTo(session);
+        });
+    }
+
+    @Test
+    void aRetriedEventWithoutIdGetsTheSameGeneratedId() throws Exception {
+        String session = session();
+        String body = """
+                {"event_type":"page_view","session_id":"%s","timestamp":"%s"}""".formatted(session, Instant.now());
+        String first = json(server.post("/api/track", body)).get("event_id").asText();
+        String retry = json(server.post("/api/track", body)).get("event_id").asText();
+        assertThat(retry).isEqualTo(first);
+        assertThat(eventsOf(session)).extracting(rec -> rec.value().eventId()).containsExactly(first, first);
+    }
+
+    @Test
+    void withoutAValidWriteKeyNothingIsPublished() throws Exception {
+        String session = session();
+        String event = """
+                {"event_type":"page_view","session_id":"%s"}""".formatted(session);
+        byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> missing = server.post("/api/track", bytes, Map.of());
+        HttpResponse<String> wrong = server.post("/api/track", bytes, Map.of("Authorization", IngestServer.basic("stolen")));
+        HttpResponse<String> wrongInBody = server.post("/api/batch",
+                ("{\"write_key\":\"nope\",\"events\":[" + event + "]}").getBytes(StandardCharsets.UTF_8), Map.of());
+        HttpResponse<String> rightInBody = server.post("/api/batch",
+                ("{\"write_key\":\"other-site-key\",\"events\":[" + event + "]}").getBytes(StandardCharsets.UTF_8), Map.of());
+
+        assertThat(List.of(missing.statusCode(), wrong.statusCode(), wrongInBody.statusCode())).containsOnly(401);
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(json(missing).get("field").asText()).isEqualTo("write_key");
+        assertThat(json(missing).get("reason").asText()).contains("write key is required");
+        assertThat(rightInBody.statusCode()).isEqualTo(200);
+        assertThat(eventsOf(session)).hasSize(1);
+        assertThat(rejectedOf(session)).isEmpty();
+    }
+
+    @Test
+    void malformedAndOversizedBodiesAreRefusedWholeWithTheReason() throws Exception {
+        HttpResponse<String> notJson = server.post("/api/track", "{\"event_type\": \"page_view\", oops}");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson).get("field").asText()).isEqualTo("body");
+        assertThat(json(notJson).get("reason").asText()).contains("not valid JSON", "line 1");
+
+        HttpResponse<String> noEvents = server.post("/api/batch", "{\"evnts\":[]}");
+        assertThat(noEvents.statusCode()).isEqualTo(400);
+        assertThat(json(noEvents).get("field").asText()).isEqualTo("events");
+
+        StringBuilder many = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 501; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"event_type\":\"page_view\",\"session_id\":\"x\"}");
+        }
+        HttpResponse<String> tooMany = server.post("/api/batch", many.append("]}").toString());
+        assertThat(tooMany.statusCode()).isEqualTo(413);
+        assertThat(json(tooMany).get("reason").asText()).contains("501", "500");
+
+        String huge = "{\"events\":[{\"event_type\":\"page_view\",\"session_id\":\"x\",\"metadata\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}]}";
+        assertThat(server.post("/api/batch", huge).statusCode()).isEqualTo(413);
+        HttpResponse<String> hugeGzip = server.post("/api/batch", IngestServer.gzip(huge),
+                Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY), "Content-Encoding", "gzip"));
+        assertThat(hugeGzip.statusCode()).as(hugeGzip.body()).isEqualTo(413);
+    }
+
+    @Test
+    void segmentCallsLandAsStandardEvents() throws Exception {
+        String anon = "anon-" + UUID.randomUUID();
+        Instant ts = Instant.now().minusSeconds(10);
+        // as analytics-node / analytics-python send it: gzip, HTTP Basic with the write key as user
+        String batch = """
+                {"batch":[
+                  {"type":"page","messageId":"%1$s-m1","anonymousId":"%1$s","timestamp":"%2$s","name":"Home",
+                   "context":{"page":{"url":"https://shop.example/?utm_source=newsletter&utm_medium=email&utm_campaign=nov",
+                     "referrer":"https://mail.example/"},
+                     "userAgent":"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"}},
+                  {"type":"track","event":"Product Viewed","messageId":"%1$s-m2","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"product_id":"sku-9","name":"Rain jacket","price":"89.00","category":"outerwear"},
+                   "context":{"campaign":{"source":"facebook","medium":"social","name":"autumn"}}},
+                  {"type":"track","event":"Product Added","messageId":"%1$s-m3","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"product_id":"sku-9","name":"Rain jacket","price":89,"quantity":1,"currency":"eur"}},
+                  {"type":"track","event":"Checkout Started","messageId":"%1$s-m4","anonymousId":"%1$s","timestamp":"%2$s"},
+                  {"type":"track","event":"Order Completed","messageId":"%1$s-m5","anonymousId":"%1$s","userId":"cust-1",
+                   "timestamp":"%2$s","properties":{"order_id":"o-1","currency":"EUR",
+                   "products":[{"product_id":"sku-9","price":89,"quantity":2},{"product_id":"sku-1","price":5.5}]}},
+                  {"type":"track","event":"Video Played","messageId":"%1$s-m6","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"name":"Lookbook"}},
+                  {"type":"identify","messageId":"%1$s-m7","anonymousId":"%1$s","userId":"cust-1","traits":{"plan":"gold"}},
+                  {"type":"mystery","messageId":"%1$s-m8","anonymousId":"%1$s"}
+                ],"sentAt":"%3$s"}
+                """.formatted(anon, ts, ts.plusSeconds(1));
+        HttpResponse<String> r = server.post("/v1/batch", IngestServer.gzip(batch),
+                Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY), "Content-Encoding", "gzip"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+        assertThat(json(r).get("rejected").get(0).get("field").asText()).isEqualTo("type");
+
+        List<TrackedEvent> on = eventsOf(anon).stream().map(ConsumerRecord::value).toList();
+        assertThat(on).extracting(TrackedEvent::eventId).containsExactlyInAnyOrder(
+                anon + "-m1", anon + "-m2", anon + "-m3", anon + "-m4", anon + "-m5", anon + "-m6", anon + "-m7");
+        TrackedEvent page = find(on, anon + "-m1");
+        assertThat(page.eventType()).isEqualTo("page_view");
+        assertThat(List.of(page.utmSource(), page.utmMedium(), page.utmCampaign())).containsExactly("newsletter", "email", "nov");
+        assertThat(page.referrer()).isEqualTo("https://mail.example/");
+        assertThat(page.device()).isEqualTo("mobile");
+        assertThat(page.platform()).isEqualTo("web");
+        assertThat(page.eventTime()).isCloseTo(page.receivedAt().minusSeconds(1), within(Duration.ofMillis(1)));
+        TrackedEvent view = find(on, anon + "-m2");
+        assertThat(view.eventType()).isEqualTo("product_view");
+        assertThat(view.productName()).isEqualTo("Rain jacket");
+        assertThat(view.price()).isEqualByComparingTo("89.00");
+        assertThat(view.utmSource()).isEqualTo("facebook");
+        assertThat(view.utmCampaign()).isEqualTo("autumn");
+        assertThat(view.metadata()).containsEntry("category", "outerwear");
+        TrackedEvent add = find(on, anon + "-m3");
+        assertThat(add.eventType()).isEqualTo("add_to_cart");
+        assertThat(add.quantity()).isEqualTo(1);
+        assertThat(add.currency()).isEqualTo("EUR");
+        assertThat(find(on, anon + "-m4").eventType()).isEqualTo("checkout_start");
+        TrackedEvent order = find(on, anon + "-m5");
+        assertThat(order.eventType()).isEqualTo("purchase");
+        assertThat(order.revenue()).isEqualByComparingTo("183.50");
+        assertThat(order.userId()).isEqualTo("cust-1");
+        TrackedEvent custom = find(on, anon + "-m6");
+        assertThat(custom.eventType()).isEqualTo("Video Played");
+        assertThat(custom.metadata()).containsEntry("name", "Lookbook");
+        TrackedEvent identify = find(on, anon + "-m7");
+        assertThat(identify.eventType()).isEqualTo("identify");
+        assertThat(identify.metadata()).containsEntry("plan", "gold");
+    }
+
+    @Test
+    void segmentSingleCallsTakeTheWriteKeyFromTheBody() throws Exception {
+        String anon = "anon-" + UUID.randomUUID();
+        String track = """
+                {"writeKey":"%s","event":"Order Completed","messageId":"%s-x","anonymousId":"%s",
+                 "properties":{"total":"42.00","currency":"USD"}}""".formatted(IngestServer.WRITE_KEY, anon, anon);
+        HttpResponse<String> r = server.post("/v1/track", track.getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("success").asBoolean()).isTrue();
+        HttpResponse<String> page = server.post("/v1/page", """
+                {"writeKey":"%s","anonymousId":"%s","properties":{"url":"https://shop.example/"}}""".formatted(IngestServer.WRITE_KEY, anon)
+                .getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        HttpResponse<String> badTrack = server.post("/v1/track", """
+                {"writeKey":"%s","anonymousId":"%s"}""".formatted(IngestServer.WRITE_KEY, anon).getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(badTrack.statusCode()).isEqualTo(400);
+        assertThat(json(badTrack).get("field").asText()).isEqualTo("event");
+
+        List<TrackedEvent> on = eventsOf(anon).stream().map(ConsumerRecord::value).toList();
+        assertThat(on).extracting(TrackedEvent::eventType).containsExactlyInAnyOrder("purchase", "page_view");
+        assertThat(find(on, anon + "-x").revenue()).isEqualByComparingTo("42.00");
+    }
+
+    @Test
+    void healthIsUp() {
+        HttpResponse<String> r = server.get("/health");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("UP");
+    }
+
+    static TrackedEvent find(List<TrackedEvent> events, String id) {
+        return events.stream().filter(e -> id.equals(e.eventId())).findFirst().orElseThrow(() -> new AssertionError("no event " + id));
+    }
+}

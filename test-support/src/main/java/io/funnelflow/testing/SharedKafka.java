@@ -1,0 +1,89 @@
+package io.funnelflow.testing;
+
+import io.funnelflow.contract.topic.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.testcontainers.kafka.KafkaContainer;
+
+import java.util.Map;
+
+/**
+ * The one real Kafka broker of a test JVM, started on first use and stopped when the JVM exits.
+ *
+ * <p>{@code TEST_KAFKA_BOOTSTRAP} points the tests at an existing broker instead; where Docker runs
+ * (and {@code FUNNELFLOW_TEST_CONTAINERS} is not {@code false}) a Testcontainers broker is used;
+ * otherwise Kafka's own in-JVM KRaft test kit, one combined node. The platform's topics exist on it.
+ */
+public final class SharedKafka {
+
+    private static String bootstrap;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (bootstrap == null) {
+            bootstrap = start();
+            try (Admin admin = admin()) {
+                Topics.ensureCreated(admin, Topics.DEFAULT_PARTITIONS, (short) 1);
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot create the platform's topics on " + bootstrap, e);
+            }
+        }
+        return bootstrap;
+    }
+
+    public static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers0()));
+    }
+
+    private static String bootstrapServers0() {
+        return bootstrap != null ? bootstrap : bootstrapServers();
+    }
+
+    private static String start() {
+        String external = System.getenv("TEST_KAFKA_BOOTSTRAP");
+        if (external != null && !external.isBlank()) {
+            return external;
+        }
+        if (Infrastructure.useContainers()) {
+            KafkaContainer container = new KafkaContainer("apache/kafka-native:" + Infrastructure.KAFKA_IMAGE_TAG);
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-kafka-container"));
+            return container.getBootstrapServers();
+        }
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumControllerNodes(1)
+                    .setNumBrokerNodes(1)
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                    .build())
+                    // one node: internal topics with one replica, or consumer groups and transactions never start
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "4")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "4")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    // the JVM is ending
+                }
+            }, "stop-kafka-test-kit"));
+            return cluster.bootstrapServers();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the in-JVM Kafka test broker", e);
+        }
+    }
+}
