@@ -297,6 +297,19 @@ class IngestIT {
     }
 
     @Test
+    void browserTrackersOnOtherSitesMayPost() throws Exception {
+        var preflight = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/batch")))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://shop.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .build();
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(preflight, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example");
+    }
+
+    @Test
     void healthIsUp() {
         HttpResponse<String> r = server.get("/health");
         assertThat(r.statusCode()).isEqualTo(200);

@@ -32,6 +32,10 @@ final class IngestServer implements AutoCloseable {
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getPort() + path;
+    }
+
     static String basic(String key) {
         return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     }

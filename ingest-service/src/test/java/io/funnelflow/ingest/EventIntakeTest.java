@@ -1,0 +1,117 @@
+package io.funnelflow.ingest;
+
+import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.contract.event.RejectedEvent;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.ingest.track.Bodies;
+import io.funnelflow.ingest.track.EventIntake;
+import io.funnelflow.ingest.track.EventSink;
+import io.funnelflow.ingest.track.IntakeResult;
+import io.funnelflow.ingest.track.TrackFormat;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventIntakeTest {
+
+    static final Instant RECEIVED = Instant.parse("2026-11-22T12:00:00Z");
+
+    static final class MemorySink implements EventSink {
+        final List<TrackedEvent> accepted = new ArrayList<>();
+        final List<RejectedEvent> rejected = new ArrayList<>();
+        CompletableFuture<Void> outcome = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletableFuture<?> accept(TrackedEvent event) {
+            accepted.add(event);
+            return outcome;
+        }
+
+        @Override
+        public CompletableFuture<?> reject(String key, RejectedEvent r) {
+            rejected.add(r);
+            return outcome;
+        }
+    }
+
+    static IntakeResult submit(MemorySink sink, String json) {
+        var envelope = TrackFormat.batch(Bodies.parse(json.getBytes(StandardCharsets.UTF_8), 1 << 20), 500);
+        return new EventIntake(new EventValidator(), sink).submit(envelope, "key", RECEIVED).join();
+    }
+
+    @Test
+    void batchLevelSentAtCorrectsEventsThatHaveNoneOfTheirOwn() {
+        MemorySink sink = new MemorySink();
+        submit(sink, """
+                {"sent_at":"2026-11-22T10:00:05Z","events":[
+                  {"event_id":"a","event_type":"page_view","session_id":"s","timestamp":"2026-11-22T10:00:00Z"},
+                  {"event_id":"b","event_type":"page_view","session_id":"s","timestamp":"2026-11-22T10:00:00Z","sent_at":"2026-11-22T10:00:01Z"}
+                ]}""");
+        assertThat(sink.accepted).extracting(TrackedEvent::eventTime)
+                .containsExactly(Instant.parse("2026-11-22T11:59:55Z"), Instant.parse("2026-11-22T11:59:59Z"));
+        assertThat(sink.accepted).allSatisfy(e -> assertThat(e.receivedAt()).isEqualTo(RECEIVED));
+    }
+
+    @Test
+    void anEventInTheFutureAfterCorrectionIsRejectedWithTheReason() {
+        MemorySink sink = new MemorySink();
+        IntakeResult r = submit(sink, """
+                {"events":[{"event_id":"f","event_type":"page_view","session_id":"s","timestamp":"2026-11-22T14:00:00Z"}]}""");
+        assertThat(r.accepted()).isEmpty();
+        assertThat(r.rejected()).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("timestamp");
+            assertThat(x.reason()).contains("7200 s in the future");
+        });
+        assertThat(sink.rejected).singleElement().satisfies(x -> {
+            assertThat(x.payload().get("event_id").asText()).isEqualTo("f");
+            assertThat(x.receivedAt()).isEqualTo(RECEIVED);
+        });
+    }
+
+    @Test
+    void generatedIdsAreStableForTimestampedEventsAndFreshOtherwise() {
+        String timed = """
+                {"events":[{"event_type":"page_view","session_id":"s","timestamp":"2026-11-22T11:00:00Z"}]}""";
+        String untimed = """
+                {"events":[{"event_type":"page_view","session_id":"s"}]}""";
+        MemorySink sink = new MemorySink();
+        String a = submit(sink, timed).accepted().get(0).eventId();
+        String b = submit(sink, timed).accepted().get(0).eventId();
+        String c = submit(sink, untimed).accepted().get(0).eventId();
+        String d = submit(sink, untimed).accepted().get(0).eventId();
+        assertThat(a).isEqualTo(b);
+        assertThat(c).isNotEqualTo(d);
+        assertThat(submit(sink, timed).accepted().get(0).generatedId()).isTrue();
+    }
+
+    @Test
+    void theResultFailsWhenTheSinkDoesNotStoreAnEvent() {
+        MemorySink sink = new MemorySink();
+        sink.outcome = CompletableFuture.failedFuture(new IllegalStateException("broker gone"));
+        assertThatThrownBy(() -> submit(sink, """
+                {"events":[{"event_type":"page_view","session_id":"s"}]}"""))
+                .isInstanceOf(CompletionException.class).hasRootCauseMessage("broker gone");
+    }
+
+    @Test
+    void unreadableEventsKeepTheirIdAndRawJson() throws Exception {
+        MemorySink sink = new MemorySink();
+        IntakeResult r = submit(sink, """
+                {"events":[{"event_id":"x","event_type":"page_view","session_id":"s","timestamp":"yesterday"}]}""");
+        assertThat(r.rejected()).singleElement().satisfies(x -> {
+            assertThat(x.eventId()).isEqualTo("x");
+            assertThat(x.field()).isEqualTo("timestamp");
+            assertThat(x.reason()).contains("ISO-8601");
+        });
+        assertThat(Json.mapper().writeValueAsString(sink.rejected.get(0).payload())).contains("yesterday");
+    }
+}
