@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {
+        // the services' own logback.xml is on this classpath too; the bench's quiet one wins
+        System.setProperty("logback.configurationFile", "bench-logback.xml");
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 

@@ -32,13 +32,10 @@ final class IngestBenchmark implements Callable<Integer> {
 
     private static final String KEY = "bench-write-key";
 
-    @Option(names = "--rounds", defaultValue = "3", description = "alternating rounds (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "5", description = "alternating rounds (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--raw-records", defaultValue = "1000000", description = "records per raw producer round")
-    int rawRecords;
-
-    @Option(names = "--seconds", defaultValue = "10", description = "seconds per HTTP phase per round")
+    @Option(names = "--seconds", defaultValue = "10", description = "seconds per phase per round (default ${DEFAULT-VALUE})")
     int seconds;
 
     @Option(names = "--batch-workers", defaultValue = "16", description = "concurrent clients for /api/batch")
@@ -95,9 +92,9 @@ final class IngestBenchmark implements Callable<Integer> {
         URI trackUri = URI.create("http://127.0.0.1:" + port + "/api/track");
 
         System.out.println("Warming up …");
-        RawProducer.run(bootstrap, Topics.EVENTS.name(), keys, values, rawRecords / 4);
-        HttpLoad.run(batchUri, auth, batches, 100, batchWorkers, Duration.ofSeconds(5));
-        HttpLoad.run(trackUri, auth, singles, 1, trackWorkers, Duration.ofSeconds(3));
+        RawProducer.run(bootstrap, Topics.EVENTS.name(), keys, values, Duration.ofSeconds(10));
+        HttpLoad.run(batchUri, auth, batches, 100, batchWorkers, Duration.ofSeconds(10));
+        HttpLoad.run(trackUri, auth, singles, 1, trackWorkers, Duration.ofSeconds(5));
 
         List<Double> raw = new ArrayList<>();
         List<Double> batch = new ArrayList<>();
@@ -109,7 +106,7 @@ final class IngestBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-6s %14s %16s %9s %9s %16s %9s %9s%n",
                 "round", "raw rec/s", "batch events/s", "p50 ms", "p99 ms", "track events/s", "p50 ms", "p99 ms");
         for (int round = 1; round <= rounds; round++) {
-            double r = RawProducer.run(bootstrap, Topics.EVENTS.name(), keys, values, rawRecords);
+            double r = RawProducer.run(bootstrap, Topics.EVENTS.name(), keys, values, Duration.ofSeconds(seconds));
             HttpLoad.Result b = HttpLoad.run(batchUri, auth, batches, 100, batchWorkers, Duration.ofSeconds(seconds));
             HttpLoad.Result t = HttpLoad.run(trackUri, auth, singles, 1, trackWorkers, Duration.ofSeconds(seconds));
             if (b.errors() > 0 || t.errors() > 0) {
@@ -125,6 +122,10 @@ final class IngestBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-6d %14.0f %16.0f %9.1f %9.1f %16.0f %9.1f %9.1f%n", round, r,
                     b.itemsPerSecond(), b.p50Millis(), b.p99Millis(), t.itemsPerSecond(), t.p50Millis(), t.p99Millis());
         }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            ratios.add(batch.get(i) / raw.get(i));
+        }
         double rawMedian = Stats.median(raw);
         double batchMedian = Stats.median(batch);
         double trackMedian = Stats.median(track);
@@ -134,8 +135,11 @@ final class IngestBenchmark implements Callable<Integer> {
                   raw producer ceiling      %10.0f records/s
                   POST /api/batch (100/req) %10.0f events/s   p50 %.1f ms  p99 %.1f ms   ingest/raw = %.2f
                   POST /api/track           %10.0f events/s   p50 %.1f ms  p99 %.1f ms   ingest/raw = %.2f
+                  batch/raw round by round: median %.2f, range %.2f-%.2f
                 """, rounds, Runtime.getRuntime().availableProcessors(), rawMedian,
                 batchMedian, Stats.median(batchP50), Stats.median(batchP99), batchMedian / rawMedian,
-                trackMedian, Stats.median(trackP50), Stats.median(trackP99), trackMedian / rawMedian);
+                trackMedian, Stats.median(trackP50), Stats.median(trackP99), trackMedian / rawMedian,
+                Stats.median(ratios), ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 }

@@ -19,8 +19,9 @@ final class RawProducer {
     private RawProducer() {
     }
 
-    /** Records per second for {@code count} records of {@code values}, round-robin, keyed by {@code keys}. */
-    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, int count) throws Exception {
+    /** Records per second over {@code duration} (until every record sent is acknowledged), round-robin over {@code values}. */
+    static double run(String bootstrap, String topic, List<byte[]> keys, List<byte[]> values, java.time.Duration duration)
+            throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -32,7 +33,9 @@ final class RawProducer {
         AtomicLong failed = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
+            long deadline = start + duration.toNanos();
+            long count = 0;
+            for (int i = 0; (i & 1023) != 0 || System.nanoTime() < deadline; i++, count++) {
                 int k = i % values.size();
                 producer.send(new ProducerRecord<>(topic, keys.get(k), values.get(k)), (md, e) -> {
                     if (e != null) {

@@ -53,6 +53,20 @@ class EventContractTest {
     }
 
     @Test
+    void timesAreWrittenLikeInstantToStringAndReadWithOffsetsOrAsEpochMillis() throws Exception {
+        for (String t : new String[]{"2026-11-22T10:00:00Z", "2026-11-22T10:00:00.120Z", "2026-11-22T10:00:00.000123Z",
+                "2026-11-22T10:00:00.000000007Z"}) {
+            Instant i = Instant.parse(t);
+            assertThat(io.funnelflow.contract.json.Json.mapper().writeValueAsString(i)).isEqualTo("\"" + i + "\"");
+            assertThat(io.funnelflow.contract.json.Instants.format(i)).isEqualTo(i.toString());
+        }
+        var reader = io.funnelflow.contract.json.Json.mapper().readerFor(Instant.class);
+        assertThat((Instant) reader.readValue("\"2026-11-22T11:00:00.5+01:00\"")).isEqualTo(Instant.parse("2026-11-22T10:00:00.500Z"));
+        assertThat((Instant) reader.readValue("1795348800000")).isEqualTo(Instant.ofEpochMilli(1795348800000L));
+        assertThatThrownBy(() -> reader.readValue("\"2026-11-22 10:00\"")).hasMessageContaining("ISO-8601");
+    }
+
+    @Test
     void clockSkewIsCorrectedByTheTransitDelayTheClientReports() {
         // the client clock runs 1 h behind: it stamps 08:59:58 and sends at 08:59:59, the server receives at 10:00:00
         Instant ts = Instant.parse("2026-11-22T08:59:58Z");

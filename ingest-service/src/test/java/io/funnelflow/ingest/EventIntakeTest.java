@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,23 +27,23 @@ class EventIntakeTest {
     static final class MemorySink implements EventSink {
         final List<TrackedEvent> accepted = new ArrayList<>();
         final List<RejectedEvent> rejected = new ArrayList<>();
-        CompletableFuture<Void> outcome = CompletableFuture.completedFuture(null);
+        Throwable failure;
 
         @Override
-        public CompletableFuture<?> accept(TrackedEvent event) {
+        public void accept(TrackedEvent event, Ack ack) {
             accepted.add(event);
-            return outcome;
+            ack.done(failure);
         }
 
         @Override
-        public CompletableFuture<?> reject(String key, RejectedEvent r) {
+        public void reject(String key, RejectedEvent r, Ack ack) {
             rejected.add(r);
-            return outcome;
+            ack.done(failure);
         }
     }
 
     static IntakeResult submit(MemorySink sink, String json) {
-        var envelope = TrackFormat.batch(Bodies.parse(json.getBytes(StandardCharsets.UTF_8), 1 << 20), 500);
+        var envelope = TrackFormat.batch(json.getBytes(StandardCharsets.UTF_8), 1 << 20, 500);
         return new EventIntake(new EventValidator(), sink).submit(envelope, "key", RECEIVED).join();
     }
 
@@ -94,9 +93,23 @@ class EventIntakeTest {
     }
 
     @Test
+    void theOnePassAndTheCarefulReadingAgree() {
+        byte[] body = """
+                {"writeKey":"k","sentAt":"2026-11-22T10:00:05Z","events":[
+                  {"event_id":"a","event_type":"add_to_cart","session_id":"s","price":"12.50","quantity":2,"metadata":{"x":[1,2]}},
+                  {"event_id":"b","event_type":"page_view","anonymous_id":"v","timestamp":"2026-11-22T10:00:00Z"}
+                ]}""".getBytes(StandardCharsets.UTF_8);
+        var fast = TrackFormat.batch(body, 1 << 20, 500);
+        var careful = TrackFormat.batch(Bodies.parse(body, 1 << 20), 500);
+        assertThat(fast.candidates()).extracting(c -> c.event()).isEqualTo(careful.candidates().stream().map(c -> c.event()).toList());
+        assertThat(fast.writeKey()).isEqualTo("k").isEqualTo(careful.writeKey());
+        assertThat(fast.sentAt()).isEqualTo(careful.sentAt()).isEqualTo(Instant.parse("2026-11-22T10:00:05Z"));
+    }
+
+    @Test
     void theResultFailsWhenTheSinkDoesNotStoreAnEvent() {
         MemorySink sink = new MemorySink();
-        sink.outcome = CompletableFuture.failedFuture(new IllegalStateException("broker gone"));
+        sink.failure = new IllegalStateException("broker gone");
         assertThatThrownBy(() -> submit(sink, """
                 {"events":[{"event_type":"page_view","session_id":"s"}]}"""))
                 .isInstanceOf(CompletionException.class).hasRootCauseMessage("broker gone");

@@ -27,7 +27,6 @@ public final class EventValidator {
     public static final int MAX_METADATA_KEYS = 100;
 
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-    private static final Pattern CONTROL_CHARS = Pattern.compile("\\p{Cntrl}");
 
     private final Duration futureTolerance;
 
@@ -103,7 +102,7 @@ public final class EventValidator {
             out.add(new Violation(field, "must not be blank"));
         } else if (value.length() > MAX_ID_LENGTH) {
             out.add(new Violation(field, "is longer than " + MAX_ID_LENGTH + " characters"));
-        } else if (CONTROL_CHARS.matcher(value).find()) {
+        } else if (hasControlChars(value)) {
             out.add(new Violation(field, "contains control characters"));
         }
     }
@@ -114,9 +113,19 @@ public final class EventValidator {
         }
         if (value.length() > MAX_NAME_LENGTH) {
             out.add(new Violation(field, "is longer than " + MAX_NAME_LENGTH + " characters"));
-        } else if (CONTROL_CHARS.matcher(value).find()) {
+        } else if (hasControlChars(value)) {
             out.add(new Violation(field, "contains control characters"));
         }
+    }
+
+    private static boolean hasControlChars(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void text(List<Violation> out, String field, String value, int max) {

@@ -7,10 +7,7 @@ import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.ingest.track.EventSink;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-
-import java.util.concurrent.CompletableFuture;
 
 /** Accepted events onto {@code funnelflow.events}, refused ones onto {@code funnelflow.events.rejected}, keyed by session. */
 public final class KafkaEventSink implements EventSink {
@@ -22,31 +19,23 @@ public final class KafkaEventSink implements EventSink {
     }
 
     @Override
-    public CompletableFuture<RecordMetadata> accept(TrackedEvent event) {
-        return send(Topics.EVENTS, event.sessionKey(), event);
+    public void accept(TrackedEvent event, Ack ack) {
+        send(Topics.EVENTS, event.sessionKey(), event, ack);
     }
 
     @Override
-    public CompletableFuture<RecordMetadata> reject(String key, RejectedEvent rejected) {
-        return send(Topics.EVENTS_REJECTED, key, rejected);
+    public void reject(String key, RejectedEvent rejected, Ack ack) {
+        send(Topics.EVENTS_REJECTED, key, rejected, ack);
     }
 
-    private <V> CompletableFuture<RecordMetadata> send(Topic<String, V> topic, String key, V value) {
-        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+    private <V> void send(Topic<String, V> topic, String key, V value, Ack ack) {
         try {
             byte[] k = key == null ? null : topic.keySerde().serializer().serialize(topic.name(), key);
             byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
-            producer.send(new ProducerRecord<>(topic.name(), k, v), (metadata, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else {
-                    done.complete(metadata);
-                }
-            });
+            producer.send(new ProducerRecord<>(topic.name(), k, v), (metadata, error) -> ack.done(error));
         } catch (KafkaException e) {
             // send() itself throws when metadata or buffer space did not come within max.block.ms
-            done.completeExceptionally(e);
+            ack.done(e);
         }
-        return done;
     }
 }

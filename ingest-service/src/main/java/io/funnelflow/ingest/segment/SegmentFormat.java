@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.funnelflow.contract.event.EventType;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.event.Violation;
+import io.funnelflow.contract.json.Instants;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.track.BodyRejectedException;
@@ -16,7 +17,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -319,13 +320,9 @@ public final class SegmentFormat {
             JsonNode v = m.get(f);
             if (v != null && !v.isNull()) {
                 try {
-                    return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instant.parse(v.asText());
-                } catch (DateTimeParseException e) {
-                    try {
-                        return java.time.OffsetDateTime.parse(v.asText()).toInstant();
-                    } catch (DateTimeParseException e2) {
-                        throw BodyRejectedException.invalid(f, "must be an ISO-8601 date-time such as 2026-11-22T10:15:30.000Z");
-                    }
+                    return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instants.parse(v.asText());
+                } catch (DateTimeException | IndexOutOfBoundsException e) {
+                    throw BodyRejectedException.invalid(f, "must be an ISO-8601 date-time such as 2026-11-22T10:15:30.000Z");
                 }
             }
         }

@@ -2,13 +2,14 @@ package io.funnelflow.ingest.track;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.json.Instants;
 import io.funnelflow.contract.json.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.zip.GZIPInputStream;
 
 /** Request bodies as bytes in, JSON out: gzip undone (as Segment's SDKs send it) within a size limit. */
@@ -64,8 +65,8 @@ public final class Bodies {
                 continue;
             }
             try {
-                return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instant.parse(v.asText());
-            } catch (DateTimeParseException e) {
+                return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instants.parse(v.asText());
+            } catch (DateTimeException | IndexOutOfBoundsException e) {
                 throw BodyRejectedException.invalid(name, "must be an ISO-8601 date-time such as 2026-11-22T10:15:30Z");
             }
         }

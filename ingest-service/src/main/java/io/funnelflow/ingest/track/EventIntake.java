@@ -29,7 +29,7 @@ public final class EventIntake {
     public CompletableFuture<IntakeResult> submit(Envelope envelope, String writeKey, Instant receivedAt) {
         List<IntakeResult.Accepted> accepted = new ArrayList<>(envelope.candidates().size());
         List<IntakeResult.Rejected> rejected = new ArrayList<>();
-        List<CompletableFuture<?>> writes = new ArrayList<>(envelope.candidates().size());
+        Acks writes = new Acks(envelope.candidates().size());
         for (Candidate c : envelope.candidates()) {
             if (c.unreadable() != null) {
                 String id = c.raw() != null && c.raw().path("event_id").isTextual() ? c.raw().path("event_id").asText() : null;
@@ -42,21 +42,21 @@ public final class EventIntake {
             TrackedEvent event = sent.accepted(id, receivedAt, envelope.sentAt());
             List<Violation> violations = validator.validate(event);
             if (violations.isEmpty()) {
-                writes.add(sink.accept(event));
+                sink.accept(event, writes);
                 accepted.add(new IntakeResult.Accepted(c.index(), id, generated));
             } else {
                 rejected.add(reject(c, sent.eventId(), event.sessionKey(), violations.get(0), receivedAt, writes));
             }
         }
         IntakeResult result = new IntakeResult(List.copyOf(accepted), List.copyOf(rejected));
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(done -> result);
+        return writes.all().thenApply(done -> result);
     }
 
     private IntakeResult.Rejected reject(Candidate c, String eventId, String key, Violation why, Instant receivedAt,
-                                         List<CompletableFuture<?>> writes) {
+                                         Acks writes) {
         var payload = c.raw() != null ? c.raw() : Json.mapper().valueToTree(c.event());
-        writes.add(sink.reject(key != null ? key : eventId,
-                new RejectedEvent(RejectedEvent.STAGE_INGEST, eventId, why.field(), why.reason(), receivedAt, payload, null)));
+        sink.reject(key != null ? key : eventId,
+                new RejectedEvent(RejectedEvent.STAGE_INGEST, eventId, why.field(), why.reason(), receivedAt, payload, null), writes);
         return new IntakeResult.Rejected(c.index(), eventId, why.field(), why.reason());
     }
 }

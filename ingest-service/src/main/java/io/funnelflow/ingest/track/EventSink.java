@@ -3,12 +3,19 @@ package io.funnelflow.ingest.track;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 
-import java.util.concurrent.CompletableFuture;
-
-/** Where judged events go. A future completes when the event is durably stored (for Kafka: acknowledged by acks=all). */
+/**
+ * Where judged events go. Each write reports once to its {@link Ack} when the event is durably stored
+ * (for Kafka: acknowledged under acks=all) or could not be.
+ */
 public interface EventSink {
 
-    CompletableFuture<?> accept(TrackedEvent event);
+    void accept(TrackedEvent event, Ack ack);
 
-    CompletableFuture<?> reject(String key, RejectedEvent rejected);
+    void reject(String key, RejectedEvent rejected, Ack ack);
+
+    /** Told the fate of one write: {@code error} is null when it was stored. */
+    @FunctionalInterface
+    interface Ack {
+        void done(Throwable error);
+    }
 }

@@ -1,9 +1,8 @@
 package io.funnelflow.ingest.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
-import io.funnelflow.ingest.track.Bodies;
+import io.funnelflow.ingest.track.BodyFormat;
 import io.funnelflow.ingest.track.Envelope;
 import io.funnelflow.ingest.track.EventIntake;
 import io.micronaut.context.annotation.Value;
@@ -12,7 +11,6 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 
 /**
  * The one path every ingest call takes, whatever its format: read the body, authenticate, rate-limit,
@@ -41,15 +39,15 @@ public class Ingestion {
 
     /**
      * @param authorization the Authorization header, or null
-     * @param format        reads the parsed body into an envelope, given the batch limit
+     * @param format        reads the body into its events
      * @throws io.funnelflow.ingest.track.BodyRejectedException when the body cannot be taken at all
      */
-    CompletableFuture<Outcome> ingest(String authorization, byte[] body, BiFunction<JsonNode, Integer, Envelope> format) {
+    CompletableFuture<Outcome> ingest(String authorization, byte[] body, BodyFormat format) {
         Optional<String> headerKey = WriteKeys.fromAuthorization(authorization);
         if (headerKey.isPresent() && !writeKeys.isValid(headerKey.get())) {
             return CompletableFuture.completedFuture(new Outcome.Unauthorized("the write key is not valid"));
         }
-        Envelope envelope = format.apply(Bodies.parse(body, maxBodyBytes), maxBatchEvents);
+        Envelope envelope = format.read(body, maxBodyBytes, maxBatchEvents);
         String key = headerKey.orElse(envelope.writeKey());
         if (key == null) {
             return CompletableFuture.completedFuture(new Outcome.Unauthorized(

@@ -1,5 +1,6 @@
 package io.funnelflow.ingest.web;
 
+import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.track.TrackFormat;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
@@ -29,7 +30,7 @@ public class TrackController {
     @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body, (root, max) -> TrackFormat.single(root)),
+        return Responses.answer(() -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> TrackFormat.single(Bodies.parse(bytes, maxBytes))),
                 Responses::single);
     }
 

@@ -1,0 +1,76 @@
+package io.funnelflow.contract.json;
+
+import com.ethlo.time.ITU;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Times as the platform reads and writes them: RFC 3339 / ISO-8601 with an offset (written in UTC with
+ * as many fraction digits as needed, like {@link Instant#toString()}), or epoch milliseconds as a number.
+ */
+public final class Instants {
+
+    private Instants() {
+    }
+
+    /** @throws DateTimeException when the text is not a date-time with an offset */
+    public static Instant parse(String text) {
+        return ITU.parseDateTime(text.trim()).toInstant();
+    }
+
+    public static String format(Instant instant) {
+        int nanos = instant.getNano();
+        int digits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        return ITU.formatUtc(instant.atOffset(ZoneOffset.UTC), digits);
+    }
+
+    static SimpleModule module() {
+        return new SimpleModule("funnelflow-instants")
+                .addSerializer(Instant.class, new Serializer())
+                .addDeserializer(Instant.class, new Deserializer());
+    }
+
+    static final class Serializer extends StdScalarSerializer<Instant> {
+        Serializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(format(value));
+        }
+    }
+
+    static final class Deserializer extends StdScalarDeserializer<Instant> {
+        Deserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                return Instant.ofEpochMilli(p.getLongValue());
+            }
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                String text = p.getText();
+                try {
+                    return parse(text);
+                } catch (DateTimeException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                    return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 date-time with offset");
+                }
+            }
+            return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+        }
+    }
+}
