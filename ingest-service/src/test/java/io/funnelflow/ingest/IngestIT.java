@@ -313,7 +313,7 @@ class IngestIT {
     void healthIsUp() {
         HttpResponse<String> r = server.get("/health");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("UP");
+        assertThat(r.body()).contains("\"kafka\"", "\"brokers\":1", "UP");
     }
 
     static TrackedEvent find(List<TrackedEvent> events, String id) {

@@ -44,6 +44,9 @@ class IngestOutageIT {
                 assertThat(during.body()).contains("event stream unavailable");
                 HttpResponse<String> batchDuring = server.post("/api/batch", "{\"events\":[" + event(session, "during-batch") + "]}");
                 assertThat(batchDuring.statusCode()).isEqualTo(503);
+                HttpResponse<String> health = server.get("/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("kafka", "DOWN");
 
                 kafka.start();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
