@@ -10,15 +10,23 @@ import java.util.List;
 
 /**
  * What is known of one session at one moment, as published on {@code funnelflow.sessions} each time it
- * changes. All counts are absolute, so the latest summary of a session replaces every earlier one.
+ * changes (a tombstone when a session ceased to exist, e.g. two sessions merged by a late event). All
+ * figures are absolute, so the latest summary of a session replaces every earlier one.
  *
- * @param furthestStep the furthest step of the default funnel reached in order (0 = none, 1 = landing …)
+ * @param sessionId    the session: its session key for the key's first session, {@code key#2}, {@code key#3} … after
+ * @param sessionKey   the client's session_id, or the visitor when none was given
+ * @param visitorId    the visitor: user_id when known, else anonymous_id
+ * @param furthestStep the furthest step of the default funnel reached in order (0 = none, 1 = landing … 5 = purchase)
+ * @param cartValue    what is in the cart now: added minus removed, at the prices given
+ * @param eventTypes   the session's events in time order, with {@code eventTimes} (epoch ms) beside them
  * @param closed       true once the session has seen no event for the inactivity gap
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionSummary(
         String sessionId,
+        String sessionKey,
+        String visitorId,
         Instant start,
         Instant end,
         long durationSeconds,
@@ -27,8 +35,9 @@ public record SessionSummary(
         int productViews,
         int cartAdds,
         int cartRemoves,
-        BigDecimal cartValue,
+        int checkouts,
         int purchases,
+        BigDecimal cartValue,
         BigDecimal revenue,
         int furthestStep,
         String utmSource,
@@ -36,8 +45,11 @@ public record SessionSummary(
         String utmCampaign,
         String device,
         String platform,
+        String landingPage,
         String userId,
         String anonymousId,
         List<String> userIds,
+        List<String> eventTypes,
+        List<Long> eventTimes,
         boolean closed) {
 }

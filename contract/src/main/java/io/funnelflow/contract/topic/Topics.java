@@ -4,6 +4,7 @@ import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.session.MinuteCount;
 import io.funnelflow.contract.session.SessionSummary;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,7 +38,20 @@ public final class Topics {
     public static final Topic<String, Prediction> PREDICTIONS =
             new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class));
 
-    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS);
+    /** The aggregator's deduplicated events, keyed by session key: the raw events table is written from it. */
+    public static final Topic<String, TrackedEvent> UNIQUE_EVENTS =
+            new Topic<>("funnelflow.aggregator.unique-events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
+
+    /** One-minute counts per event type and dimensions, keyed by bucket; absolute values. */
+    public static final Topic<String, MinuteCount> MINUTE_COUNTS =
+            new Topic<>("funnelflow.aggregator.minute-counts", Serdes.String(), JsonSerde.of(MinuteCount.class));
+
+    /** Events that came after their minute's window had closed, keyed by event id; counted beside the windows. */
+    public static final Topic<String, TrackedEvent> LATE_EVENTS =
+            new Topic<>("funnelflow.aggregator.late-events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
+
+    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
+            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS);
 
     public static final int DEFAULT_PARTITIONS = 6;
 

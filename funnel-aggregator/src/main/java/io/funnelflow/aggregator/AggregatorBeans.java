@@ -1,0 +1,76 @@
+package io.funnelflow.aggregator;
+
+import io.funnelflow.aggregator.query.AnalyticsQuery;
+import io.funnelflow.aggregator.query.FunnelQuery;
+import io.funnelflow.aggregator.query.FunnelStore;
+import io.funnelflow.aggregator.query.SessionQuery;
+import io.funnelflow.aggregator.store.PostgresSink;
+import io.funnelflow.aggregator.store.SinkWriter;
+import io.funnelflow.aggregator.stream.StreamSettings;
+import io.funnelflow.aggregator.stream.StreamsLifecycle;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Wires the plain aggregator classes: the stream and the PostgreSQL sink start with the application
+ * (the schema is migrated by Flyway before) and stop with it.
+ */
+@Factory
+public class AggregatorBeans {
+
+    @Singleton
+    StreamSettings settings(@Value("${funnelflow.aggregator.inactivity-gap:30m}") Duration gap,
+                            @Value("${funnelflow.aggregator.dedupe-horizon:24h}") Duration dedupe,
+                            @Value("${funnelflow.aggregator.window-grace:10m}") Duration grace,
+                            @Value("${funnelflow.aggregator.idle-retention:7d}") Duration idle) {
+        return new StreamSettings(gap, dedupe, grace, idle);
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    StreamsLifecycle streams(StreamSettings settings,
+                             @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                             @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                             @Value("${funnelflow.aggregator.state-dir}") String stateDir,
+                             @Value("${funnelflow.aggregator.stream-threads:1}") int threads) {
+        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, Path.of(stateDir), settings, threads);
+        streams.start();
+        return streams;
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    PostgresSink sink(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                      @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
+        PostgresSink sink = new PostgresSink(bootstrap, applicationId + "-postgres-sink", new SinkWriter(dataSource));
+        sink.start();
+        return sink;
+    }
+
+    @Singleton
+    FunnelQuery funnelQuery(DataSource dataSource) {
+        return new FunnelQuery(dataSource);
+    }
+
+    @Singleton
+    FunnelStore funnelStore(DataSource dataSource) {
+        return new FunnelStore(dataSource);
+    }
+
+    @Singleton
+    AnalyticsQuery analyticsQuery(DataSource dataSource) {
+        return new AnalyticsQuery(dataSource);
+    }
+
+    @Singleton
+    SessionQuery sessionQuery(DataSource dataSource) {
+        return new SessionQuery(dataSource);
+    }
+}

@@ -1,0 +1,147 @@
+package io.funnelflow.aggregator.store;
+
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.session.MinuteCount;
+import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Carries the aggregator's committed output into PostgreSQL: a read_committed consumer of the unique
+ * events, sessions, minute counts and late events; each poll is written in one transaction and only
+ * then are the offsets committed. A crash between the two replays the poll, which the keyed writes
+ * absorb. A failed write is retried from the last committed offsets, with backoff.
+ */
+public final class PostgresSink implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
+    static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
+            Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name());
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final SinkWriter writer;
+    private final AtomicReference<Instant> lastWrite = new AtomicReference<>();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer) {
+        this.writer = writer;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG, groupId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this, "postgres-sink");
+    }
+
+    public void start() {
+        consumer.subscribe(TOPICS);
+        thread.start();
+    }
+
+    /** When the last batch reached PostgreSQL, or null before the first. */
+    public Instant lastWrite() {
+        return lastWrite.get();
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void run() {
+        long backoff = 500;
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                try {
+                    writer.write(batchOf(records));
+                    consumer.commitSync();
+                    lastWrite.set(Instant.now());
+                    backoff = 500;
+                } catch (Exception e) {
+                    LOG.error("Writing {} records to PostgreSQL failed; retrying in {} ms: {}", records.count(), backoff, e.toString());
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 30_000);
+                    rewind();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    static SinkBatch batchOf(ConsumerRecords<String, byte[]> records) {
+        SinkBatch batch = new SinkBatch();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            String topic = r.topic();
+            if (topic.equals(Topics.UNIQUE_EVENTS.name())) {
+                batch.event(read(Topics.UNIQUE_EVENTS.valueSerde().deserializer(), topic, r.value()));
+            } else if (topic.equals(Topics.SESSIONS.name())) {
+                SessionSummary s = r.value() == null ? null : Topics.SESSIONS.valueSerde().deserializer().deserialize(topic, r.value());
+                batch.session(r.key(), s);
+            } else if (topic.equals(Topics.MINUTE_COUNTS.name())) {
+                MinuteCount c = Topics.MINUTE_COUNTS.valueSerde().deserializer().deserialize(topic, r.value());
+                batch.count(c);
+            } else if (topic.equals(Topics.LATE_EVENTS.name())) {
+                batch.late(read(Topics.LATE_EVENTS.valueSerde().deserializer(), topic, r.value()));
+            }
+        }
+        return batch;
+    }
+
+    private static TrackedEvent read(org.apache.kafka.common.serialization.Deserializer<TrackedEvent> d, String topic, byte[] value) {
+        return d.deserialize(topic, value);
+    }
+
+    private void rewind() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata offset = committed.get(tp);
+            if (offset != null) {
+                consumer.seek(tp, offset.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(Duration.ofSeconds(15).toMillis());
+    }
+}

@@ -1,0 +1,52 @@
+package io.funnelflow.aggregator.stream;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/** Starts and stops the aggregation: exactly-once, with every error handler set. */
+public final class StreamsLifecycle implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsLifecycle.class);
+    private final KafkaStreams streams;
+
+    public StreamsLifecycle(String bootstrap, String applicationId, Path stateDir, StreamSettings settings, int threads) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10L * 1024 * 1024);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.DefaultProductionExceptionHandler.class);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        this.streams = new KafkaStreams(AggregatorTopology.build(settings), p);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("A stream thread died; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
