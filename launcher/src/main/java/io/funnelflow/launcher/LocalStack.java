@@ -5,10 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +24,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> env;
     private LocalPostgres postgres;
     private LocalKafka kafka;
-    private final Map<Service, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<Service, ServiceProcess> services = new LinkedHashMap<>();
     private String writeKey;
 
     public LocalStack(StackConfig config, Map<String, String> env) {
@@ -64,16 +60,24 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put(s.portVariable(), String.valueOf(config.servicePorts().get(s)));
             serviceEnv.putIfAbsent(s.urlVariable(), config.serviceUrl(s));
         }
-        for (Service s : Service.values()) {
-            LOG.info("Starting {} on {}", s.module(), config.serviceUrl(s));
-            List<String> command = new ArrayList<>(List.of(JvmClasspath.javaExecutable(),
-                    "-Xms32m", "-Xmx" + config.serviceHeap(), "-XX:+UseSerialGC", "-Xss512k",
-                    "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=192m",
-                    "-jar", config.serviceJar(s).toString()));
-            services.put(s, ChildProcess.start(s.module(), command, serviceEnv, data.resolve("logs").resolve(s.module() + ".log")));
-        }
-        for (Service s : Service.values()) {
-            awaitHealthy(s, Duration.ofSeconds(120));
+        // in parallel: each waits for its own health
+        Map<Service, java.util.concurrent.Future<ServiceProcess>> starting = new LinkedHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Service.values().length);
+        try {
+            for (Service s : Service.values()) {
+                LOG.info("Starting {} on {}", s.module(), config.serviceUrl(s));
+                starting.put(s, pool.submit(() -> ServiceProcess.start(s.module(), config.serviceJar(s), config.serviceUrl(s),
+                        serviceEnv, config.serviceHeap(), data.resolve("logs").resolve(s.module() + ".log"), Duration.ofSeconds(180))));
+            }
+            for (Map.Entry<Service, java.util.concurrent.Future<ServiceProcess>> e : starting.entrySet()) {
+                try {
+                    services.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    throw failed.getCause() instanceof Exception cause ? cause : failed;
+                }
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -109,7 +113,7 @@ public final class LocalStack implements AutoCloseable {
             if (p.pid() == kafkaPid) {
                 owner = "kafka";
             }
-            for (Map.Entry<Service, ChildProcess> e : services.entrySet()) {
+            for (Map.Entry<Service, ServiceProcess> e : services.entrySet()) {
                 if (e.getValue().pid() == p.pid()) {
                     owner = e.getKey().module();
                 }
@@ -123,9 +127,9 @@ public final class LocalStack implements AutoCloseable {
     /** Blocks until a child process dies on its own; returns its name. */
     public String awaitUnexpectedExit() throws InterruptedException {
         while (true) {
-            for (ChildProcess p : services.values()) {
+            for (ServiceProcess p : services.values()) {
                 if (!p.isAlive()) {
-                    return p.name() + " (exit code " + p.exitCode().orElse(-1) + ", see " + p.log() + ")";
+                    return p.describeExit();
                 }
             }
             TimeUnit.SECONDS.sleep(1);
@@ -144,30 +148,6 @@ public final class LocalStack implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
-    }
-
-    private void awaitHealthy(Service s, Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI health = URI.create(config.serviceUrl(s) + "/health");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ChildProcess process = services.get(s);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(s.module() + " exited with code " + process.exitCode().orElse(-1)
-                        + "; see " + process.log());
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        throw new IllegalStateException(s.module() + " was not healthy within " + timeout.toSeconds() + " s; see " + process.log());
     }
 
     private static long rss(long pid) {

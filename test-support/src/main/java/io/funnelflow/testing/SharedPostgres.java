@@ -40,6 +40,23 @@ public final class SharedPostgres {
         return password;
     }
 
+    /**
+     * A new, empty database on the shared server, so that a test class has tables of its own.
+     *
+     * @return its JDBC URL (same user and password as the server's)
+     */
+    public static synchronized String newDatabase(String prefix) throws SQLException {
+        String name = (prefix + "_" + java.util.UUID.randomUUID().toString().substring(0, 8)).toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
+        try (Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        String base = jdbcUrl();
+        int slash = base.lastIndexOf('/');
+        int query = base.indexOf('?', slash);
+        return base.substring(0, slash + 1) + name + (query > 0 ? base.substring(query) : "");
+    }
+
     public static Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user(), password());
     }
