@@ -38,9 +38,12 @@ public class AggregatorBeans {
     StreamsLifecycle streams(StreamSettings settings,
                              @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
-                             @Value("${funnelflow.aggregator.state-dir}") String stateDir,
+                             @Value("${funnelflow.aggregator.state-dir:}") String stateDir,
+                             @Value("${funnelflow.data-dir:}") String dataDir,
                              @Value("${funnelflow.aggregator.stream-threads:1}") int threads) {
-        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, Path.of(stateDir), settings, threads);
+        Path state = !stateDir.isBlank() ? Path.of(stateDir)
+                : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "aggregator-state");
+        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads);
         streams.start();
         return streams;
     }

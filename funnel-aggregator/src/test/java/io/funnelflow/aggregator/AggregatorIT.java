@@ -293,6 +293,7 @@ class AggregatorIT {
             assertThat(actual).as("funnel steps").containsExactly(expected);
 
             JsonNode kpis = get("/api/analytics?" + range);
+            assertThat(kpis.get("from").isTextual()).as("times are ISO-8601 strings").isTrue();
             assertThat(kpis.get("sessions").asLong()).isEqualTo(script.sessions().size());
             assertThat(kpis.get("unique_visitors").asLong()).isEqualTo(script.visitors());
             assertThat(kpis.get("purchases").asLong()).isEqualTo(script.purchases());

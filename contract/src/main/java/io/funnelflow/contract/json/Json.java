@@ -32,6 +32,18 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * Gives another mapper (a framework's) the platform's JSON conventions: times as ISO-8601 strings in
+     * UTC, read with offsets or as epoch milliseconds, and generated accessors.
+     */
+    public static ObjectMapper configure(ObjectMapper other) {
+        return other.registerModule(new JavaTimeModule())
+                .registerModule(Instants.module())
+                .registerModule(new BlackbirdModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS);
+    }
+
     /** The shared, fully configured mapper. Thread-safe; do not reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;

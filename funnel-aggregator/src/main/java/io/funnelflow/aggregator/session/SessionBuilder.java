@@ -108,7 +108,8 @@ public final class SessionBuilder {
         long[] timeArray = times.stream().mapToLong(Long::longValue).toArray();
         int furthest = FunnelEvaluator.match(FunnelDefinition.DEFAULT, FunnelMode.ORDERED,
                 new FunnelSession(null, types, timeArray)).depth();
-        return new SessionSummary(id, key, userId != null ? userId : anonymousId, Instant.ofEpochMilli(first),
+        String visitor = userId != null ? userId : anonymousId != null ? anonymousId : key;
+        return new SessionSummary(id, key, visitor, Instant.ofEpochMilli(first),
                 Instant.ofEpochMilli(last), (last - first) / 1000, events.size(), pageViews, productViews, cartAdds,
                 cartRemoves, checkouts, purchases, cart.max(BigDecimal.ZERO), revenue, furthest, utmSource, utmMedium,
                 utmCampaign, device, platform, landingPage, userId, anonymousId, List.copyOf(userIds), types, times,

@@ -54,10 +54,11 @@ public final class AggregatorTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeHorizon(), settings.dedupeHorizon(), false),
                 Serdes.String(), Serdes.Long()));
+        // cached: a busy session's timeline is written to RocksDB and its changelog once per commit, not per event
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.TIMELINES),
-                Serdes.String(), JsonSerde.of(Timeline.class)));
+                Serdes.String(), JsonSerde.of(Timeline.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.OPEN),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         Map<String, KStream<String, Checked>> checked = builder
                 .stream(Topics.EVENTS.name(), consumed(Topics.EVENTS, "events-source"))

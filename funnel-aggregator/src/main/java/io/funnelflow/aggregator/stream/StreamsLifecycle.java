@@ -30,6 +30,10 @@ public final class StreamsLifecycle implements AutoCloseable {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 org.apache.kafka.streams.errors.DefaultProductionExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        // under exactly-once the first send of a transaction often meets the previous one still committing
+        // (CONCURRENT_TRANSACTIONS); the default backoff (100 ms, growing to 1 s) turns that into seconds of delay
+        p.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
+        p.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
         this.streams = new KafkaStreams(AggregatorTopology.build(settings), p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A stream thread died; replacing it", e);

@@ -1,0 +1,17 @@
+package io.funnelflow.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.funnelflow.contract.json.Json;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import jakarta.inject.Singleton;
+
+/** Micronaut's own mapper (HTTP bodies) follows the platform's JSON conventions, so every answer writes times alike. */
+@Singleton
+public class PlatformJson implements BeanCreatedEventListener<ObjectMapper> {
+
+    @Override
+    public ObjectMapper onCreated(BeanCreatedEvent<ObjectMapper> event) {
+        return Json.configure(event.getBean());
+    }
+}
