@@ -2,6 +2,7 @@ package io.funnelflow.bench;
 
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.topic.ConsumerLag;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.LocalKafka;
 import io.funnelflow.launcher.LocalPostgres;
@@ -10,10 +11,8 @@ import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.launcher.StackConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -144,7 +143,7 @@ final class FreshnessBenchmark implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             // steady state: the aggregator has worked through the start-up backlog (less than a second of traffic behind)
             long waited = System.nanoTime();
-            while (lag(admin, "funnelflow-aggregator", List.of(Topics.EVENTS.name())) > rate) {
+            while (ConsumerLag.of(admin, "funnelflow-aggregator", List.of(Topics.EVENTS.name())).total() > rate) {
                 Thread.sleep(250);
             }
             System.out.printf(Locale.ROOT, "  (caught up after %.1f s more)%n", (System.nanoTime() - waited) / 1e9);
@@ -236,10 +235,10 @@ final class FreshnessBenchmark implements Callable<Integer> {
         }
         double produceSeconds = (System.nanoTime() - t0) / 1e9;
         try (Admin admin = kafka.admin()) {
-            awaitCaughtUp(admin, "funnelflow-aggregator", List.of(Topics.EVENTS.name()));
+            ConsumerLag.await(admin, "funnelflow-aggregator", List.of(Topics.EVENTS.name()), Duration.ofMinutes(30));
             double streamSeconds = (System.nanoTime() - t0) / 1e9;
-            awaitCaughtUp(admin, "funnelflow-aggregator-postgres-sink", List.of(Topics.UNIQUE_EVENTS.name(),
-                    Topics.SESSIONS.name(), Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name()));
+            ConsumerLag.await(admin, "funnelflow-aggregator-postgres-sink", List.of(Topics.UNIQUE_EVENTS.name(),
+                    Topics.SESSIONS.name(), Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name()), Duration.ofMinutes(30));
             double sinkSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, """
                       broker took the backlog              %8.0f events/s (baseline)
@@ -248,47 +247,6 @@ final class FreshnessBenchmark implements Callable<Integer> {
                     """, backlog / produceSeconds, backlog / streamSeconds, produceSeconds / streamSeconds,
                     backlog / sinkSeconds, produceSeconds / sinkSeconds);
         }
-    }
-
-    /** Records of {@code topics} that {@code group} has not committed yet. */
-    private static long lag(Admin admin, String group, List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> ask = new java.util.HashMap<>();
-        for (String topic : topics) {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(p -> ask.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        }
-        long lag = 0;
-        for (var e : admin.listOffsets(ask).all().get(10, TimeUnit.SECONDS).entrySet()) {
-            OffsetAndMetadata c = committed.get(e.getKey());
-            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-        }
-        return lag;
-    }
-
-    private static void awaitCaughtUp(Admin admin, String group, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> ask = new java.util.HashMap<>();
-            for (String topic : topics) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> ask.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
-            var ends = admin.listOffsets(ask).all().get(10, TimeUnit.SECONDS);
-            boolean caughtUp = ends.entrySet().stream().allMatch(e -> {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                long end = e.getValue().offset();
-                return end == 0 || c != null && end - c.offset() <= 1;
-            });
-            if (caughtUp) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(group + " did not catch up within 30 minutes");
     }
 
     private HttpResponse<String> post(String url, byte[] body) throws Exception {

@@ -2,6 +2,7 @@ package io.funnelflow.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.topic.ConsumerLag;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
@@ -10,7 +11,6 @@ import io.funnelflow.testing.SharedPostgres;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -237,8 +237,9 @@ class AggregatorIT {
         }
         aggregator = startAggregator();
         try (Admin admin = SharedKafka.admin()) {
-            awaitCaughtUp(admin, APP_ID);
-            awaitCaughtUp(admin, APP_ID + "-postgres-sink");
+            ConsumerLag.await(admin, APP_ID, List.of(Topics.EVENTS.name()), Duration.ofSeconds(90));
+            ConsumerLag.await(admin, APP_ID + "-postgres-sink", List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
+                    Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name()), Duration.ofSeconds(90));
         }
         assertThat(fingerprint()).isEqualTo(before);
         assertNumbers(more, range);
@@ -343,19 +344,6 @@ class AggregatorIT {
                     admin.alterConsumerGroupOffsets(group, zero).all().get(10, TimeUnit.SECONDS);
                     return true;
                 });
-    }
-
-    static void awaitCaughtUp(Admin admin, String group) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            // an exactly-once producer leaves a transaction marker after the last record: within one of the end
-            return !committed.isEmpty() && committed.entrySet().stream()
-                    .allMatch(e -> ends.get(e.getKey()).offset() - e.getValue().offset() <= 1);
-        });
     }
 
     // ---- HTTP and SQL ------------------------------------------------------------------------------
