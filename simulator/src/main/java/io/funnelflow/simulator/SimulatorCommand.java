@@ -58,6 +58,9 @@ public final class SimulatorCommand implements Runnable {
         @Option(names = "--quiet", description = "no progress bar")
         boolean quiet;
 
+        @Option(names = "--write-key", description = "the write key (default: $FUNNELFLOW_WRITE_KEY, else the local stack's)")
+        String writeKey;
+
         SimulationConfig config() throws IOException {
             return config == null ? SimulationConfig.defaults() : SimulationConfig.load(config);
         }
@@ -69,8 +72,8 @@ public final class SimulatorCommand implements Runnable {
         EventTarget target() throws IOException {
             String base = url != null ? url : "http://127.0.0.1:" + env("FUNNELFLOW_INGEST_PORT", "8080");
             return switch (target.toLowerCase(Locale.ROOT)) {
-                case "http" -> new HttpTarget(base, writeKey());
-                case "segment" -> new SegmentTarget(base, writeKey());
+                case "http" -> new HttpTarget(base, writeKey != null ? writeKey : writeKey());
+                case "segment" -> new SegmentTarget(base, writeKey != null ? writeKey : writeKey());
                 case "kafka" -> new KafkaTarget(bootstrap != null ? bootstrap : "127.0.0.1:" + env("FUNNELFLOW_KAFKA_PORT", "9092"));
                 default -> throw new CommandLine.ParameterException(new CommandLine(this),
                         "--target: must be http, segment or kafka, not '" + target + "'");

@@ -1,11 +1,14 @@
 package io.funnelflow.simulator.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.funnelflow.simulator.truth.GroundTruth;
 
 import java.util.Locale;
 
 /** What a run did, and what it generated. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(String mode, long seed, String target, long sessions, long events, long requests,
                          long accepted, long rejected, long retriedRequests, long malformedEvents,

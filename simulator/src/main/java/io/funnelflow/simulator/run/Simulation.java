@@ -26,6 +26,9 @@ import java.util.SplittableRandom;
  */
 public final class Simulation {
 
+    /** The least time between two events of a live visit, whatever the speed. */
+    static final Duration MIN_GAP = Duration.ofSeconds(2);
+
     private final SimulationConfig config;
     private final long seed;
     private final JourneyGenerator generator;
@@ -53,11 +56,12 @@ public final class Simulation {
         long t0 = System.nanoTime();
         try (Delivery delivery = new Delivery(target, config.realism().retryShare(), 4, seed);
              ProgressBar bar = bar("backfill", starts.size())) {
-            List<Wire.Outgoing> pending = new ArrayList<>(600);
+            List<Wire.Outgoing> pending = new ArrayList<>(500);
             for (int i = 0; i < starts.size(); i++) {
                 SimSession session = generator.session(random, sessionId(i), starts.get(i));
                 pending.addAll(prepare(session, random));
-                if (pending.size() >= 500) {
+                // a request holds at most 500 events: flush well before a visit could push it over
+                if (pending.size() >= 400) {
                     delivery.submit(List.copyOf(pending));
                     pending.clear();
                 }
@@ -142,13 +146,25 @@ public final class Simulation {
         return out;
     }
 
-    /** The visit with its times brought {@code speed} times closer to its start. */
+    /**
+     * The visit with its times brought {@code speed} times closer to its start, but never less than
+     * {@link #MIN_GAP} between two of its events: no shopper clicks faster, and events closer than the
+     * jitter of a request's transit could swap places once the server corrects for clock skew.
+     */
     static SimSession compress(SimSession s, Instant start, double speed) {
-        List<SimEvent> events = s.events().stream().map(e -> new SimEvent(e.eventId(), e.type(),
-                start.plusNanos((long) (Duration.between(start, e.time()).toNanos() / speed)), e.userId(), e.pageUrl(),
-                e.productId(), e.productName(), e.price(), e.quantity(), e.revenue(), e.metadata())).toList();
+        List<SimEvent> events = new ArrayList<>(s.events().size());
+        Instant previous = null;
+        for (SimEvent e : s.events()) {
+            Instant t = start.plusNanos((long) (Duration.between(start, e.time()).toNanos() / speed));
+            if (previous != null && t.isBefore(previous.plus(MIN_GAP))) {
+                t = previous.plus(MIN_GAP);
+            }
+            previous = t;
+            events.add(new SimEvent(e.eventId(), e.type(), t, e.userId(), e.pageUrl(), e.productId(), e.productName(),
+                    e.price(), e.quantity(), e.revenue(), e.metadata()));
+        }
         return new SimSession(s.sessionId(), s.anonymousId(), s.userId(), s.channel(), s.device(), s.platform(), s.persona(),
-                events, s.reached(), s.revenue());
+                List.copyOf(events), s.reached(), s.revenue());
     }
 
     private double meanEvents() {

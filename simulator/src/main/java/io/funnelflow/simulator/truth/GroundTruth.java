@@ -1,6 +1,8 @@
 package io.funnelflow.simulator.truth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.funnelflow.simulator.SimulationConfig;
 import io.funnelflow.simulator.journey.SimEvent;
 import io.funnelflow.simulator.journey.SimSession;
@@ -21,6 +23,7 @@ public final class GroundTruth {
 
     private Instant from;
     private Instant to;
+    private Instant lastEvent;
     private long sessions;
     private long events;
     private long purchases;
@@ -37,6 +40,8 @@ public final class GroundTruth {
         Instant start = s.events().get(0).time();
         from = from == null || start.isBefore(from) ? start : from;
         to = to == null || start.isAfter(to) ? start : to;
+        Instant end = s.events().get(s.events().size() - 1).time();
+        lastEvent = lastEvent == null || end.isAfter(lastEvent) ? end : lastEvent;
         sessions++;
         events += s.events().size();
         for (SimEvent e : s.events()) {
@@ -59,15 +64,16 @@ public final class GroundTruth {
     }
 
     /** The numbers, as written to the ground-truth file. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Numbers(Instant firstSessionStart, Instant lastSessionStart, long sessions, long uniqueVisitors,
+    public record Numbers(Instant firstSessionStart, Instant lastSessionStart, Instant lastEventTime, long sessions, long uniqueVisitors,
                           long events, Map<String, Long> eventsByType, long purchases, long convertedSessions,
                           long cartSessions, BigDecimal revenue, long[] funnel, Map<String, long[]> funnelByUtmSource,
                           Map<String, long[]> funnelByDevice) {
     }
 
     public synchronized Numbers numbers() {
-        return new Numbers(from, to, sessions, visitors.size(), events, Map.copyOf(eventsByType), purchases,
+        return new Numbers(from, to, lastEvent, sessions, visitors.size(), events, Map.copyOf(eventsByType), purchases,
                 convertedSessions, cartSessions, revenue, funnel.clone(), copy(bySource), copy(byDevice));
     }
 
