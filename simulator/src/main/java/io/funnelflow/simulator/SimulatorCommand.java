@@ -141,7 +141,7 @@ public final class SimulatorCommand implements Runnable {
         @Option(names = "--sessions", defaultValue = "0", description = "stop after this many visits instead")
         long sessions;
 
-        @Option(names = "--speed", defaultValue = "10", description = "visits play this many times faster than real shoppers (default ${DEFAULT-VALUE})")
+        @Option(names = "--speed", defaultValue = "60", description = "visits play this many times faster than real shoppers (default ${DEFAULT-VALUE})")
         double speed;
 
         @Override
