@@ -263,6 +263,14 @@ class AggregatorIT {
 
     @Test
     @Order(5)
+    void healthCoversTheStreamAndTheSink() throws Exception {
+        JsonNode health = get("/health");
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.toString()).contains("\"streams\"", "\"postgres-sink\"", "\"kafka\"", "last_write");
+    }
+
+    @Test
+    @Order(6)
     void customFunnelsAreSavedAndEvaluated() throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/funnels"))
                 .header("Content-Type", "application/json")

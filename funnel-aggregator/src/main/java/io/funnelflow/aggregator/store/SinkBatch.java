@@ -45,8 +45,4 @@ public final class SinkBatch {
     public boolean isEmpty() {
         return events.isEmpty() && sessions.isEmpty() && counts.isEmpty() && late.isEmpty();
     }
-
-    public int size() {
-        return events.size() + sessions.size() + counts.size() + late.size();
-    }
 }
