@@ -104,7 +104,7 @@ public class PredictionBeans {
                                       @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
                                       @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
         PredictionStream stream = new PredictionStream(bootstrap, groupId,
-                new LiveScoring(scorer, history::history, minChange, Clock.systemUTC()), store, stats);
+                new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
         stream.start();
         return stream;
     }

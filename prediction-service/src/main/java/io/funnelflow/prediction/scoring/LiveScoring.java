@@ -10,17 +10,19 @@ import io.funnelflow.prediction.features.SessionState;
 import io.funnelflow.prediction.incentive.Incentive;
 import io.funnelflow.prediction.incentive.IncentiveRules;
 import io.funnelflow.prediction.store.PredictionStore;
+import io.funnelflow.prediction.store.SessionHistory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Scores session updates and decides which are worth publishing: a session's first score, a move of
@@ -32,13 +34,17 @@ import java.util.function.BiFunction;
 public final class LiveScoring {
 
     private final Scorer scorer;
-    private final BiFunction<String, java.time.Instant, History> history;
+    private final Function<Collection<SessionHistory.Visit>, Map<SessionHistory.Visit, History>> history;
     private final double minChange;
     private final Clock clock;
     private final Cache<String, Prediction> published;
-    private final Cache<String, History> histories;
+    private final Cache<SessionHistory.Visit, History> histories;
 
-    public LiveScoring(Scorer scorer, BiFunction<String, java.time.Instant, History> history, double minChange, Clock clock) {
+    /**
+     * @param history the visitors' histories, asked for all new sessions of a batch at once
+     */
+    public LiveScoring(Scorer scorer, Function<Collection<SessionHistory.Visit>, Map<SessionHistory.Visit, History>> history,
+                       double minChange, Clock clock) {
         this.scorer = scorer;
         this.history = history;
         this.minChange = minChange;
@@ -55,6 +61,20 @@ public final class LiveScoring {
         private final List<Prediction> toPublish = new ArrayList<>();
         private final List<String> tombstones = new ArrayList<>();
         private int scored;
+
+        /** Looks up, in one go, the histories of the visits in these updates that are not known yet. */
+        public void prefetch(Collection<SessionSummary> updates) {
+            Set<SessionHistory.Visit> missing = new HashSet<>();
+            for (SessionSummary s : updates) {
+                SessionHistory.Visit v = new SessionHistory.Visit(s.visitorId(), s.start());
+                if (histories.getIfPresent(v) == null) {
+                    missing.add(v);
+                }
+            }
+            if (!missing.isEmpty()) {
+                histories.putAll(history.apply(missing));
+            }
+        }
 
         /** Scores one update; returns the prediction to publish, or null when nothing changed meaningfully. */
         public Prediction update(SessionSummary s) {
@@ -116,7 +136,8 @@ public final class LiveScoring {
     }
 
     Prediction predict(SessionSummary s, Prediction previous) {
-        History h = histories.get(s.sessionId() + '|' + s.visitorId(), id -> history.apply(s.visitorId(), s.start()));
+        SessionHistory.Visit visit = new SessionHistory.Visit(s.visitorId(), s.start());
+        History h = histories.get(visit, v -> history.apply(List.of(v)).getOrDefault(v, History.NONE));
         Features features = Features.of(SessionState.of(s), h);
         Scorer.Scored scored = scorer.score(s.sessionId(), features);
         double p = scored.probability();

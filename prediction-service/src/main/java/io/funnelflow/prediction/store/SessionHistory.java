@@ -12,7 +12,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads what the aggregator wrote: completed sessions with their events, to train on, and a visitor's
@@ -21,30 +24,40 @@ import java.util.List;
  */
 public final class SessionHistory {
 
-    /** Earlier sessions and purchasing sessions of visitor {@code ?} that ended before {@code ?}. */
-    static final String HISTORY = """
-            SELECT count(*), count(*) FILTER (WHERE p.purchases > 0)
-            FROM sessions p WHERE p.visitor_id = ? AND p.ended_at < ?""";
-
     private final DataSource dataSource;
 
     public SessionHistory(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    public History history(String visitorId, Instant sessionStart) {
-        if (visitorId == null) {
-            return History.NONE;
+    /** A session whose visitor's history is wanted: the visitor, and when the session started. */
+    public record Visit(String visitorId, Instant sessionStart) {
+    }
+
+    /** The histories of many visits in one query (visits without a visitor have none). */
+    public Map<Visit, History> histories(Collection<Visit> visits) {
+        List<Visit> known = visits.stream().filter(v -> v.visitorId() != null).distinct().toList();
+        Map<Visit, History> out = new HashMap<>();
+        visits.forEach(v -> out.put(v, History.NONE));
+        if (known.isEmpty()) {
+            return out;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HISTORY)) {
-            ps.setString(1, visitorId);
-            ps.setTimestamp(2, Timestamp.from(sessionStart));
+        String sql = """
+                SELECT v.visitor_id, v.session_start, count(p.session_id), count(p.session_id) FILTER (WHERE p.purchases > 0)
+                FROM unnest(?::text[], ?::timestamptz[]) AS v(visitor_id, session_start)
+                LEFT JOIN sessions p ON p.visitor_id = v.visitor_id AND p.ended_at < v.session_start
+                GROUP BY v.visitor_id, v.session_start""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", known.stream().map(Visit::visitorId).toArray()));
+            ps.setArray(2, c.createArrayOf("timestamptz", known.stream().map(v -> Timestamp.from(v.sessionStart())).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new History(rs.getInt(1), rs.getInt(2));
+                while (rs.next()) {
+                    out.put(new Visit(rs.getString(1), rs.getTimestamp(2).toInstant()), new History(rs.getInt(3), rs.getInt(4)));
+                }
             }
+            return out;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read the history of visitor " + visitorId, e);
+            throw new IllegalStateException("could not read the history of " + known.size() + " visitors", e);
         }
     }
 
