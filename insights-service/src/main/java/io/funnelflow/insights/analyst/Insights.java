@@ -1,5 +1,7 @@
 package io.funnelflow.insights.analyst;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.funnelflow.insights.facts.Fact;
 
 import java.time.Instant;
@@ -16,6 +18,7 @@ import java.util.List;
  * @param recommendations 3 to 5 recommendations, each tied to an observation and its facts
  * @param facts           the computed facts every figure comes from
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Insights(String id, Instant generatedAt, Range range, Analyst analyst, List<Observation> observations,
                        List<RecommendationWithFigures> recommendations, List<Fact> facts) {
 
@@ -26,6 +29,7 @@ public record Insights(String id, Instant generatedAt, Range range, Analyst anal
      * @param breakdown   the dimension of the segment facts
      * @param dataVersion a digest of the measured numbers: the same digest, the same data
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Range(Instant from, Instant to, Integer hours, String breakdown, String dataVersion) {
     }
 
@@ -35,6 +39,7 @@ public record Insights(String id, Instant generatedAt, Range range, Analyst anal
      * @param promptVersion the prompt's version (llm, or rules after an LLM failure)
      * @param reason        why the rules answered: no LLM configured, or what the LLM did wrong
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Analyst(String kind, String model, String promptVersion, String reason) {
 
         public static Analyst llm(String model, String promptVersion) {
@@ -47,6 +52,7 @@ public record Insights(String id, Instant generatedAt, Range range, Analyst anal
     }
 
     /** A recommendation with the figures of the facts it rests on, as written in them. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RecommendationWithFigures(String text, String observationId, List<String> factIds, List<String> figures) {
     }
 }

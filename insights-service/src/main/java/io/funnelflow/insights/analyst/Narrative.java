@@ -1,8 +1,12 @@
 package io.funnelflow.insights.analyst;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.List;
 
 /** An analyst's answer: observations and the recommendations tied to them. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Narrative(List<Observation> observations, List<Recommendation> recommendations) {
 
     public static final int MIN_ITEMS = 3;

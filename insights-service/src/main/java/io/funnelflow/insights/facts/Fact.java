@@ -1,5 +1,8 @@
 package io.funnelflow.insights.facts;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +14,7 @@ import java.util.Map;
  * @param subject what the fact is about (a channel, a device, a step, two values for a gap); null
  *                for the whole range
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Fact(String id, FactKind kind, String subject, String label, Map<String, Figure> figures) {
 
     public Fact {

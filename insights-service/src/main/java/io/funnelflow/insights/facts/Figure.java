@@ -1,5 +1,8 @@
 package io.funnelflow.insights.facts;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.text.DecimalFormat;
@@ -13,6 +16,7 @@ import java.util.Locale;
  * @param unit  what it counts
  * @param text  how it is written in a sentence: {@code 12.5%}, {@code 3.2 pp}, {@code 1,234.50}, {@code 14:00}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Figure(BigDecimal value, Unit unit, String text) {
 
     public static Figure of(double value, Unit unit) {

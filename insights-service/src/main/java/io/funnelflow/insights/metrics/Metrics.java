@@ -1,5 +1,8 @@
 package io.funnelflow.insights.metrics;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collections;
@@ -22,6 +25,7 @@ import java.util.Map;
  * @param revenueBySource revenue per utm_source
  * @param eventsByHour    events per hour of day (UTC), keyed 0..23
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Metrics(Instant from, Instant to, List<Step> funnel, Period current, Period previous,
                       String breakdown, Map<String, Segment> segments, Map<String, Segment> devices,
                       Map<String, BigDecimal> revenueBySource, Map<Integer, Long> eventsByHour) {
@@ -40,15 +44,18 @@ public record Metrics(Instant from, Instant to, List<Step> funnel, Period curren
     }
 
     /** One funnel step and the sessions that reached it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Step(String label, long count) {
     }
 
     /** Key figures of a period. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Period(long sessions, long convertedSessions, BigDecimal revenue, long purchases,
                          long cartSessions, long abandonedCarts) {
     }
 
     /** Sessions of one dimension value that entered the funnel and that completed it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Segment(long sessions, long converted) {
     }
 }
