@@ -58,7 +58,7 @@ public final class AggregatorMetrics {
         List<Metrics.Step> steps = new ArrayList<>();
         funnel.path("steps").forEach(s -> steps.add(new Metrics.Step(s.path("label").asText(), s.path("count").asLong())));
         Map<String, BigDecimal> revenue = new LinkedHashMap<>();
-        currentKpis.path("revenue_by_source").fields().forEachRemaining(e -> revenue.put(e.getKey(), e.getValue().decimalValue()));
+        currentKpis.path("revenue_by_source").properties().forEach(e -> revenue.put(e.getKey(), e.getValue().decimalValue()));
         Map<Integer, Long> byHour = new LinkedHashMap<>();
         hours.path("points").forEach(p -> byHour.put(Integer.parseInt(p.path("bucket").asText().substring(0, 2)), p.path("events").asLong()));
         return new Metrics(from, to, steps, period(currentKpis), period(previous), breakdown, segments(funnel),
@@ -75,7 +75,7 @@ public final class AggregatorMetrics {
     /** Per breakdown value: sessions at the first step and at the last. */
     private static Map<String, Metrics.Segment> segments(JsonNode funnel) {
         Map<String, Metrics.Segment> out = new LinkedHashMap<>();
-        funnel.path("breakdown").fields().forEachRemaining(e -> {
+        funnel.path("breakdown").properties().forEach(e -> {
             JsonNode steps = e.getValue();
             if (steps.size() > 0) {
                 out.put(e.getKey(), new Metrics.Segment(steps.get(0).path("count").asLong(), steps.get(steps.size() - 1).path("count").asLong()));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.funnelflow.insights.analyst.NotEnoughDataException;
 import io.funnelflow.insights.metrics.BadInputException;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.exceptions.HttpClientException;
@@ -25,19 +24,19 @@ public class ErrorHandlers {
 
     @Singleton
     ExceptionHandler<BadInputException, HttpResponse<Problem>> badInput() {
-        return (HttpRequest request, BadInputException e) ->
+        return (request, e) ->
                 HttpResponse.<Problem>status(HttpStatus.BAD_REQUEST).body(new Problem("invalid request", e.field(), e.getMessage()));
     }
 
     @Singleton
     ExceptionHandler<NotEnoughDataException, HttpResponse<Problem>> notEnoughData() {
-        return (HttpRequest request, NotEnoughDataException e) ->
+        return (request, e) ->
                 HttpResponse.<Problem>status(HttpStatus.UNPROCESSABLE_ENTITY).body(new Problem("not enough data", null, e.getMessage()));
     }
 
     @Singleton
     ExceptionHandler<HttpClientException, HttpResponse<Problem>> aggregatorDown() {
-        return (HttpRequest request, HttpClientException e) -> {
+        return (request, e) -> {
             if (e instanceof HttpClientResponseException r) {
                 return HttpResponse.<Problem>status(HttpStatus.BAD_GATEWAY).body(new Problem("aggregator error", null,
                         "the aggregator answered " + r.getStatus().getCode() + ": " + r.getMessage()));
