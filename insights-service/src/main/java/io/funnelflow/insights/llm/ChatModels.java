@@ -25,7 +25,7 @@ public final class ChatModels {
         }
         OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder()
                 .apiKey(key).modelName(s.model()).timeout(s.timeout()).maxRetries(s.maxRetries())
-                .strictJsonSchema(true).temperature(0.2);
+                .strictJsonSchema(true);
         if (s.baseUrl() != null && !s.baseUrl().isBlank()) {
             b.baseUrl(s.baseUrl());
         }
