@@ -62,6 +62,15 @@ public final class ModelService {
         return served.map(Trained::card);
     }
 
+    /** Re-reads the historical base rate that answers while no model is served. */
+    public void refreshBaseline() {
+        try {
+            scorer.baseline(history.baseline());
+        } catch (RuntimeException e) {
+            LOG.warn("could not refresh the base rate", e);
+        }
+    }
+
     public ModelCard train() {
         if (!training.tryLock()) {
             throw new TrainingInProgressException();
