@@ -58,7 +58,7 @@ public final class ModelService {
         } catch (RuntimeException e) {
             // files lost or altered: answer with the base rate rather than not at all, and say why
             LOG.error("could not load the served model; answering with the base rate until the next training", e);
-            loadFailure = "the served model could not be loaded: " + e.getMessage();
+            loadFailure = e.getMessage();
             served = Optional.empty();
         }
         served.ifPresent(t -> {
