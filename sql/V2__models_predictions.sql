@@ -21,8 +21,9 @@ CREATE TABLE models (
 
 CREATE INDEX models_served ON models (trained_at) WHERE status = 'served';
 
--- Every prediction published for a session, keyed by the session's event count when it was scored, so
--- that scoring the same session update again (a replay, a restart) overwrites instead of adding.
+-- Every prediction published for a session, keyed by the session (its id and start: the aggregator may
+-- give an id to another session when an earlier one appears) and its event count when it was scored,
+-- so that scoring the same session update again (a replay, a restart) overwrites instead of adding.
 CREATE TABLE predictions (
     session_id           text             NOT NULL,
     session_events       integer          NOT NULL,
@@ -40,7 +41,7 @@ CREATE TABLE predictions (
     model_version        text             NOT NULL,
     purchased            boolean          NOT NULL,
     closed               boolean          NOT NULL,
-    PRIMARY KEY (session_id, session_events)
+    PRIMARY KEY (session_id, session_start, session_events)
 );
 
 CREATE INDEX predictions_session_start ON predictions (session_start);

@@ -7,15 +7,21 @@ import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Reports the model in {@code /health}: which trained version is served, or that the baseline answers
- * (UP either way: the baseline is a deliberate answer); DOWN when the live stream has stopped.
+ * (UP either way: the baseline is a deliberate answer); DOWN when the live stream has stopped or its
+ * batches have been failing for {@link #STUCK}.
  */
 @Singleton
 public class ModelHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+
+    /** Batches failing for longer than this (PostgreSQL or Kafka away) make the service DOWN. */
+    static final Duration STUCK = Duration.ofSeconds(30);
 
     private final Scorer scorer;
     private final PredictionStream stream;
@@ -37,7 +43,15 @@ public class ModelHealthIndicator extends AbstractHealthIndicator<Map<String, Ob
             details.put("base_rate", scorer.baseline().rate());
         }
         details.put("stream_running", stream.isRunning());
-        healthStatus = stream.isRunning() ? HealthStatus.UP : HealthStatus.DOWN;
+        Instant failing = stream.failingSince();
+        boolean stuck = failing != null && failing.isBefore(Instant.now().minus(STUCK));
+        if (failing != null) {
+            details.put("failing_since", failing.toString());
+        }
+        if (stream.fatal() != null) {
+            details.put("error", stream.fatal());
+        }
+        healthStatus = stream.isRunning() && !stuck ? HealthStatus.UP : HealthStatus.DOWN;
         return details;
     }
 

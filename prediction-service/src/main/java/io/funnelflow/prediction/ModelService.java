@@ -86,7 +86,7 @@ public final class ModelService {
         }
         try {
             var sessions = history.completedSessions(clock.instant().minus(window));
-            Trained trained = trainer.train(sessions, clock.instant());
+            Trained trained = trainer.train(sessions, history.historyIndex(), clock.instant());
             registry.record(trained);
             scorer.baseline(history.baseline());
             if (trained.card().served()) {

@@ -183,7 +183,7 @@ class PredictionIT {
                 .completedSessions(Instant.EPOCH);
         Map<String, SessionState> replayed = new HashMap<>();
         for (LabelledSession s : history) {
-            SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.visitorId(), s.userId());
+            SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.sessionKey());
             s.events().forEach(replay::add);
             replayed.put(s.sessionId(), replay.state());
         }
@@ -191,7 +191,7 @@ class PredictionIT {
         try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
              ResultSet rs = c.createStatement().executeQuery("""
                      SELECT session_id, started_at, ended_at, events, page_views, product_views, cart_adds, cart_removes,
-                            checkouts, purchases, cart_value, device, platform, utm_source, utm_medium
+                            checkouts, purchases, cart_value, device, platform, utm_source, utm_medium, visitor_id, user_id
                      FROM sessions WHERE closed""")) {
             int compared = 0;
             while (rs.next()) {
@@ -205,6 +205,8 @@ class PredictionIT {
                 assertThat(r.cartValue()).isCloseTo(rs.getDouble(11), org.assertj.core.data.Offset.offset(1e-6));
                 assertThat(new String[]{r.device(), r.platform(), r.utmSource(), r.utmMedium()})
                         .containsExactly(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15));
+                assertThat(new String[]{r.visitorId(), r.userId()}).as("who the visitor is")
+                        .containsExactly(rs.getString(16), rs.getString(17));
                 compared++;
             }
             assertThat(compared).isEqualTo(history.size());
@@ -232,62 +234,96 @@ class PredictionIT {
         });
 
         Map<String, List<Prediction>> bySession = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.PREDICTIONS.name())) {
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+                readInto(consumer, bySession);
+                assertThat(bySession.keySet()).containsAll(liveSessions);
+            });
+            Set<String> personas = new HashSet<>();
+            for (String id : liveSessions) {
+                for (Prediction p : bySession.get(id)) {
+                    assertThat(p.modelVersion()).isEqualTo(trainedVersion);
+                    assertThat(p.purchaseProbability()).isBetween(0.0, 1.0);
+                    assertThat(p.confidenceLow()).isLessThanOrEqualTo(p.purchaseProbability());
+                    assertThat(p.confidenceHigh()).isGreaterThanOrEqualTo(p.purchaseProbability());
+                    assertThat(p.incentive()).isIn("discount", "loyalty_points", "free_shipping", "urgency_message", "none");
+                    assertThat(p.incentiveReason()).isNotBlank();
+                    assertThat(p.scoredAt()).isAfter(liveStart);
+                    personas.add(p.persona());
+                }
+            }
+            assertThat(personas).as("live shoppers fall into named personas").isNotEmpty()
+                    .allSatisfy(p -> assertThat(p).isNotEqualTo("unknown"));
+
+            // the incentive report, read from PostgreSQL, counts what was published: each session under its first incentive
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                readInto(consumer, bySession);
+                Map<String, Long> expected = new java.util.TreeMap<>();
+                for (String id : liveSessions) {
+                    bySession.get(id).stream().filter(p -> !p.incentive().equals("none")).findFirst()
+                            .ifPresent(p -> expected.merge(p.incentive() + (p.heldOut() ? "/held_out" : "/offered"), 1L, Long::sum));
+                }
+                Map<String, Long> reported = new java.util.TreeMap<>();
+                for (JsonNode i : get("/api/analytics/incentives?hours=1").get("incentives")) {
+                    for (String arm : List.of("offered", "held_out")) {
+                        long n = i.get(arm).get("sessions").asLong();
+                        if (n > 0) {
+                            reported.put(i.get("incentive").asText() + "/" + arm, n);
+                        }
+                    }
+                }
+                assertThat(expected).isNotEmpty();
+                assertThat(reported).isEqualTo(expected);
+            });
+        }
+
+        // only meaningful changes are published: fewer predictions than session updates
+        Map<String, Integer> updates = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.SESSIONS.name())) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null && liveSessions.contains(r.key())) {
+                        updates.merge(r.key(), 1, Integer::sum);
+                    }
+                }
+                assertThat(updates.keySet()).containsAll(liveSessions);
+            });
+        }
+        long published = liveSessions.stream().mapToLong(id -> bySession.get(id).size()).sum();
+        long updated = liveSessions.stream().mapToLong(updates::get).sum();
+        assertThat(published).as("predictions published for %d session updates", updated).isLessThan(updated);
+
+        // predictions are kept in PostgreSQL too, and the persona report reads them
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
+            long counted = 0;
+            double share = 0;
+            for (JsonNode p : shares) {
+                counted += p.get("sessions").asLong();
+                share += p.get("share").asDouble();
+            }
+            assertThat(counted).isEqualTo(liveSessions.size());
+            assertThat(share).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.001));
+        });
+    }
+
+    static KafkaConsumer<String, byte[]> consumer(String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "prediction-it-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.PREDICTIONS.name()));
-            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        Prediction p = Json.mapper().readValue(r.value(), Prediction.class);
-                        assertThat(r.key()).isEqualTo(p.sessionId());
-                        bySession.computeIfAbsent(p.sessionId(), k -> new ArrayList<>()).add(p);
-                    }
-                }
-                assertThat(bySession.keySet()).containsAll(liveSessions);
-            });
-        }
-        Set<String> personas = new HashSet<>();
-        for (String id : liveSessions) {
-            List<Prediction> ps = bySession.get(id);
-            for (Prediction p : ps) {
-                assertThat(p.modelVersion()).isEqualTo(trainedVersion);
-                assertThat(p.purchaseProbability()).isBetween(0.0, 1.0);
-                assertThat(p.confidenceLow()).isLessThanOrEqualTo(p.purchaseProbability());
-                assertThat(p.confidenceHigh()).isGreaterThanOrEqualTo(p.purchaseProbability());
-                assertThat(p.incentive()).isIn("discount", "loyalty_points", "free_shipping", "urgency_message", "none");
-                assertThat(p.incentiveReason()).isNotBlank();
-                assertThat(p.scoredAt()).isAfter(liveStart);
-                personas.add(p.persona());
-            }
-            assertThat(ps.size()).as("published on meaningful change only").isLessThanOrEqualTo(
-                    eventsOf(id));
-        }
-        assertThat(personas).as("live shoppers fall into named personas").isNotEmpty()
-                .allSatisfy(p -> assertThat(p).isNotEqualTo("unknown"));
-
-        // predictions are kept in PostgreSQL too, and the analytics read them
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
-            assertThat(shares.size()).isGreaterThanOrEqualTo(1);
-            long counted = 0;
-            for (JsonNode s : shares) {
-                counted += s.get("sessions").asLong();
-            }
-            assertThat(counted).isGreaterThanOrEqualTo(liveSessions.size());
-        });
-        assertThat(get("/api/analytics/incentives").get("held_out_share").asDouble()).isEqualTo(0.1);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
     }
 
-    static int eventsOf(String sessionId) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
-             PreparedStatement ps = c.prepareStatement("SELECT events FROM sessions WHERE session_id = ?")) {
-            ps.setString(1, sessionId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+    static void readInto(KafkaConsumer<String, byte[]> consumer, Map<String, List<Prediction>> bySession) throws Exception {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (r.value() != null) {
+                Prediction p = Json.mapper().readValue(r.value(), Prediction.class);
+                assertThat(r.key()).isEqualTo(p.sessionId());
+                bySession.computeIfAbsent(p.sessionId(), k -> new ArrayList<>()).add(p);
             }
         }
     }

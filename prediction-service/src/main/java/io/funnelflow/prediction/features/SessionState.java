@@ -4,6 +4,9 @@ import io.funnelflow.contract.event.EventType;
 import io.funnelflow.contract.session.SessionSummary;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What is known of a session at one moment: the counts and the cart as they stand after the session's
@@ -43,11 +46,16 @@ public record SessionState(
         return (moment.toEpochMilli() - start.toEpochMilli()) / 1000;
     }
 
-    /** Rebuilds a session's state event by event, as the aggregator summarises it. */
+    /**
+     * Rebuilds a session's state event by event, as the aggregator summarises it, including who the
+     * visitor is at each moment: the latest user id to appear, else the first anonymous id, else the
+     * session key — so a snapshot taken before a login knows only the anonymous visitor.
+     */
     public static final class Replay {
         private final String sessionId;
-        private final String visitorId;
-        private final String userId;
+        private final String sessionKey;
+        private final Set<String> userIds = new LinkedHashSet<>();
+        private String anonymousId;
         private Instant start;
         private Instant moment;
         private int events;
@@ -63,10 +71,9 @@ public record SessionState(
         private String utmSource;
         private String utmMedium;
 
-        public Replay(String sessionId, String visitorId, String userId) {
+        public Replay(String sessionId, String sessionKey) {
             this.sessionId = sessionId;
-            this.visitorId = visitorId;
-            this.userId = userId;
+            this.sessionKey = sessionKey;
         }
 
         /** Adds the session's next event, in time order. */
@@ -97,6 +104,10 @@ public record SessionState(
             platform = platform != null ? platform : e.platform();
             utmSource = utmSource != null ? utmSource : e.utmSource();
             utmMedium = utmMedium != null ? utmMedium : e.utmMedium();
+            anonymousId = anonymousId != null ? anonymousId : e.anonymousId();
+            if (e.userId() != null) {
+                userIds.add(e.userId());
+            }
             return this;
         }
 
@@ -104,6 +115,8 @@ public record SessionState(
             if (start == null) {
                 throw new IllegalStateException("a session has at least one event");
             }
+            String userId = userIds.isEmpty() ? null : List.copyOf(userIds).get(userIds.size() - 1);
+            String visitorId = userId != null ? userId : anonymousId != null ? anonymousId : sessionKey;
             return new SessionState(sessionId, visitorId, userId, start, moment, events, pageViews, productViews,
                     cartAdds, cartRemoves, checkouts, purchases, Math.max(0, cart), device, platform, utmSource,
                     utmMedium);

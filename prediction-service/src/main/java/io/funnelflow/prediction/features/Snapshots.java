@@ -31,7 +31,10 @@ public final class Snapshots {
         return perSession;
     }
 
-    /** A snapshot: the session as it stood, the visitor's history and whether the session went on to buy. */
+    /**
+     * A snapshot: the session as it stood, the history of the visitor known at that moment, and
+     * whether the session went on to buy.
+     */
     public record Snapshot(SessionState state, History history, boolean purchased) {
 
         public Features features() {
@@ -42,9 +45,10 @@ public final class Snapshots {
     /**
      * The snapshots of one completed session.
      *
-     * @param events the session's events in time order
+     * @param events  the session's events in time order
+     * @param history the history of a visitor at a session's start; asked for the visitor as known at each snapshot
      */
-    public List<Snapshot> of(String sessionId, String visitorId, String userId, History history, List<SessionEvent> events) {
+    public List<Snapshot> of(String sessionId, String sessionKey, List<SessionEvent> events, HistoryLookup history) {
         int outcome = events.size();
         for (int i = 0; i < events.size(); i++) {
             if (EventType.PURCHASE.wireName().equals(events.get(i).type())) {
@@ -57,11 +61,12 @@ public final class Snapshots {
         List<Integer> lengths = pick(sessionId, outcome);
         List<Snapshot> out = new ArrayList<>(lengths.size());
         for (int length : lengths) {
-            SessionState.Replay replay = new SessionState.Replay(sessionId, visitorId, userId);
+            SessionState.Replay replay = new SessionState.Replay(sessionId, sessionKey);
             for (SessionEvent e : events.subList(0, length)) {
                 replay.add(e);
             }
-            out.add(new Snapshot(replay.state(), history, purchased));
+            SessionState state = replay.state();
+            out.add(new Snapshot(state, history.of(state.visitorId(), state.start()), purchased));
         }
         return out;
     }

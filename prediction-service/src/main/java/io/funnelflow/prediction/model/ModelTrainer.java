@@ -3,6 +3,7 @@ package io.funnelflow.prediction.model;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.funnelflow.prediction.features.Features;
+import io.funnelflow.prediction.features.HistoryLookup;
 import io.funnelflow.prediction.features.Snapshots;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -54,7 +55,11 @@ public final class ModelTrainer {
         return settings;
     }
 
-    public Trained train(List<LabelledSession> history, Instant now) {
+    /**
+     * @param history  completed sessions
+     * @param visitors the visitors' histories, asked for the visitor as known at each snapshot
+     */
+    public Trained train(List<LabelledSession> history, HistoryLookup visitors, Instant now) {
         long started = System.nanoTime();
         List<LabelledSession> sessions = new ArrayList<>(history);
         sessions.sort(Comparator.comparing(LabelledSession::start).thenComparing(LabelledSession::sessionId));
@@ -72,8 +77,8 @@ public final class ModelTrainer {
 
         Snapshots trainShots = new Snapshots(settings.snapshotsPerSession(), settings.seed());
         Snapshots testShots = new Snapshots(settings.snapshotsPerSession(), settings.seed() + 1);
-        List<Snapshots.Snapshot> trainSet = snapshots(train, trainShots);
-        List<Snapshots.Snapshot> testSet = snapshots(test, testShots);
+        List<Snapshots.Snapshot> trainSet = snapshots(train, trainShots, visitors);
+        List<Snapshots.Snapshot> testSet = snapshots(test, testShots, visitors);
         long trainPositives = trainSet.stream().filter(Snapshots.Snapshot::purchased).count();
         long testPositives = testSet.stream().filter(Snapshots.Snapshot::purchased).count();
         if (trainPositives < 2 || trainSet.size() - trainPositives < 2 || testPositives < 1 || testSet.size() - testPositives < 1) {
@@ -133,10 +138,11 @@ public final class ModelTrainer {
         return s.purchased() ? Propensity.PURCHASE : Propensity.NO_PURCHASE;
     }
 
-    private static List<Snapshots.Snapshot> snapshots(List<LabelledSession> sessions, Snapshots snapshots) {
+    private static List<Snapshots.Snapshot> snapshots(List<LabelledSession> sessions, Snapshots snapshots,
+                                                      HistoryLookup visitors) {
         List<Snapshots.Snapshot> out = new ArrayList<>(sessions.size() * snapshots.perSession());
         for (LabelledSession s : sessions) {
-            out.addAll(snapshots.of(s.sessionId(), s.visitorId(), s.userId(), s.history(), s.events()));
+            out.addAll(snapshots.of(s.sessionId(), s.sessionKey(), s.events(), visitors));
         }
         return out;
     }

@@ -14,10 +14,13 @@ import io.funnelflow.prediction.store.SessionHistory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +40,7 @@ public final class LiveScoring {
     private final Function<Collection<SessionHistory.Visit>, Map<SessionHistory.Visit, History>> history;
     private final double minChange;
     private final Clock clock;
-    private final Cache<String, Prediction> published;
+    private final Cache<String, Last> published;
     private final Cache<SessionHistory.Visit, History> histories;
 
     /**
@@ -50,17 +53,28 @@ public final class LiveScoring {
         this.minChange = minChange;
         this.clock = clock;
         this.published = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(Duration.ofHours(2)).build();
-        this.histories = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(Duration.ofHours(2)).build();
+        // short-lived: a previous session's purchase may reach PostgreSQL after this session's first update
+        this.histories = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+    }
+
+    /** What was last published for a session id, and which session (by its start) that id meant then. */
+    record Last(Prediction prediction, Instant start) {
+    }
+
+    /** A record to publish, in input order: a prediction, or a tombstone when {@code prediction} is null. */
+    public record Outgoing(String sessionId, Prediction prediction) {
+    }
+
+    private record RowKey(String sessionId, Instant start, int events) {
     }
 
     /** The publications of one batch of session updates. */
     public final class Batch {
-        private final Map<String, Prediction> pending = new HashMap<>();
-        private final Map<String, PredictionStore.Row> rows = new HashMap<>();
-        private final Set<String> removed = new HashSet<>();
-        private final List<Prediction> toPublish = new ArrayList<>();
-        private final List<String> tombstones = new ArrayList<>();
-        private int scored;
+        private final Map<String, Last> pending = new HashMap<>();
+        private final Map<RowKey, PredictionStore.Row> rows = new LinkedHashMap<>();
+        private final Set<String> removed = new LinkedHashSet<>();
+        private final List<Outgoing> outgoing = new ArrayList<>();
+        private int publishedCount;
 
         /** Looks up, in one go, the histories of the visits in these updates that are not known yet. */
         public void prefetch(Collection<SessionSummary> updates) {
@@ -78,35 +92,39 @@ public final class LiveScoring {
 
         /** Scores one update; returns the prediction to publish, or null when nothing changed meaningfully. */
         public Prediction update(SessionSummary s) {
-            scored++;
-            Prediction previous = pending.containsKey(s.sessionId()) ? pending.get(s.sessionId()) : published.getIfPresent(s.sessionId());
+            Last last = pending.containsKey(s.sessionId()) ? pending.get(s.sessionId()) : published.getIfPresent(s.sessionId());
+            // the aggregator renumbers ids when an earlier session appears: an id with another start is another session
+            Prediction previous = last == null || !last.start().equals(s.start()) ? null : last.prediction();
             Prediction next = predict(s, previous);
             if (previous != null && !changed(previous, next, s)) {
                 return null;
             }
-            pending.put(s.sessionId(), next);
-            removed.remove(s.sessionId());
-            rows.put(s.sessionId() + "#" + s.events(), new PredictionStore.Row(next, s.events(), s.start(), s.visitorId(), s.purchases() > 0, s.closed()));
-            toPublish.add(next);
+            pending.put(s.sessionId(), new Last(next, s.start()));
+            rows.put(new RowKey(s.sessionId(), s.start(), s.events()),
+                    new PredictionStore.Row(next, s.events(), s.start(), s.visitorId(), s.purchases() > 0, s.closed()));
+            outgoing.add(new Outgoing(s.sessionId(), next));
+            publishedCount++;
             return next;
         }
 
         /** A session that ceased to exist (merged into another): its predictions go too. */
         public void remove(String sessionId) {
             pending.put(sessionId, null);
-            rows.keySet().removeIf(k -> k.startsWith(sessionId + "#"));
+            rows.keySet().removeIf(k -> k.sessionId().equals(sessionId));
             removed.add(sessionId);
-            tombstones.add(sessionId);
+            outgoing.add(new Outgoing(sessionId, null));
         }
 
-        public List<Prediction> toPublish() {
-            return toPublish;
+        /** Predictions and tombstones to publish, in the order their inputs came. */
+        public List<Outgoing> outgoing() {
+            return outgoing;
         }
 
-        public List<String> tombstones() {
-            return tombstones;
+        public int publishedPredictions() {
+            return publishedCount;
         }
 
+        /** Rows to upsert; they are written after the removals, so a session removed and re-created keeps its new row. */
         public List<PredictionStore.Row> rows() {
             return List.copyOf(rows.values());
         }
@@ -115,17 +133,13 @@ public final class LiveScoring {
             return removed;
         }
 
-        public int scored() {
-            return scored;
-        }
-
         /** The batch reached Kafka and PostgreSQL: later updates are compared with what it published. */
         public void commit() {
-            pending.forEach((id, p) -> {
-                if (p == null) {
+            pending.forEach((id, last) -> {
+                if (last == null) {
                     published.invalidate(id);
                 } else {
-                    published.put(id, p);
+                    published.put(id, last);
                 }
             });
         }

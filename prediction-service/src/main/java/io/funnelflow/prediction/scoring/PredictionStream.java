@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +47,8 @@ public final class PredictionStream implements Runnable, AutoCloseable {
     private final ScoringStats stats;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Instant failingSince;
+    private volatile String fatal;
 
     public PredictionStream(String bootstrap, String groupId, LiveScoring scoring, PredictionStore store, ScoringStats stats) {
         this.scoring = scoring;
@@ -96,9 +100,16 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
+                    if (failingSince == null) {
+                        failingSince = Instant.now();
+                    }
+                    if (!abort()) {
+                        fatal = "the prediction producer cannot continue: " + e;
+                        LOG.error("stopping the prediction stream: {}", fatal, e);
+                        return;
+                    }
                     LOG.error("could not score a batch of {} session updates; retrying from the last commit in {} ms",
                             records.count(), backoff, e);
-                    abortQuietly();
                     rewind(records.partitions());
                     sleep(backoff);
                     backoff = Math.min(10_000, backoff * 2);
@@ -146,11 +157,8 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         }
         store.write(batch.rows(), batch.removed());
         producer.beginTransaction();
-        for (Prediction p : batch.toPublish()) {
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), p.sessionId(), p));
-        }
-        for (String id : batch.tombstones()) {
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), id, null));
+        for (LiveScoring.Outgoing out : batch.outgoing()) {
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), out.sessionId(), out.prediction()));
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : records.partitions()) {
@@ -160,15 +168,31 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         producer.commitTransaction();
         batch.commit();
-        stats.batch(batch.toPublish().size());
+        stats.batch(batch.publishedPredictions());
+        failingSince = null;
     }
 
-    private void abortQuietly() {
+    /** Aborts the open transaction, if any; false when the producer is in a fatal state (e.g. fenced). */
+    private boolean abort() {
         try {
             producer.abortTransaction();
-        } catch (RuntimeException e) {
+            return true;
+        } catch (IllegalStateException e) {
             LOG.debug("no transaction to abort", e);
+            return true;
+        } catch (KafkaException e) {
+            return false;
         }
+    }
+
+    /** Since when batches have been failing (null while they go through). */
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    /** Why the stream stopped for good, if it did. */
+    public String fatal() {
+        return fatal;
     }
 
     private void rewind(Set<TopicPartition> partitions) {

@@ -41,8 +41,8 @@ public final class PredictionStore {
                     purchase_probability, confidence_low, confidence_high, persona, incentive, incentive_reason, held_out,
                     model_version, purchased, closed)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (session_id, session_events) DO UPDATE SET scored_at = excluded.scored_at,
-                    session_start = excluded.session_start, visitor_id = excluded.visitor_id, user_id = excluded.user_id,
+                ON CONFLICT (session_id, session_start, session_events) DO UPDATE SET scored_at = excluded.scored_at,
+                    visitor_id = excluded.visitor_id, user_id = excluded.user_id,
                     purchase_probability = excluded.purchase_probability, confidence_low = excluded.confidence_low,
                     confidence_high = excluded.confidence_high, persona = excluded.persona, incentive = excluded.incentive,
                     incentive_reason = excluded.incentive_reason, held_out = excluded.held_out,
@@ -100,12 +100,13 @@ public final class PredictionStore {
     public List<PersonaShare> personas(Instant from, Instant to) {
         String sql = """
                 WITH latest AS (
-                    SELECT DISTINCT ON (p.session_id) p.session_id, p.persona, p.purchase_probability
+                    SELECT DISTINCT ON (p.session_id, p.session_start) p.session_id, p.session_start, p.persona,
+                           p.purchase_probability
                     FROM predictions p WHERE p.session_start >= ? AND p.session_start < ?
-                    ORDER BY p.session_id, p.purchased, p.session_events DESC)
+                    ORDER BY p.session_id, p.session_start, p.purchased, p.session_events DESC)
                 SELECT l.persona, count(*), count(*) FILTER (WHERE s.purchases > 0), coalesce(sum(s.revenue), 0),
                        avg(l.purchase_probability)
-                FROM latest l LEFT JOIN sessions s ON s.session_id = l.session_id
+                FROM latest l LEFT JOIN sessions s ON s.session_id = l.session_id AND s.started_at = l.session_start
                 GROUP BY l.persona ORDER BY count(*) DESC, l.persona""";
         List<Object[]> rows = query(sql, from, to, 5);
         long total = rows.stream().mapToLong(r -> (Long) r[1]).sum();
@@ -119,23 +120,28 @@ public final class PredictionStore {
         return out;
     }
 
-    /** One arm of an incentive's comparison. */
+    /** One arm of an incentive's comparison; the standard deviation is of the revenue per session. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Arm(long sessions, long purchases, double conversionRate, double revenue, double revenuePerSession) {
+    public record Arm(long sessions, long purchases, double conversionRate, double revenue, double revenuePerSession,
+                      double revenuePerSessionSd) {
 
-        static Arm of(long sessions, long purchases, double revenue) {
+        static Arm of(long sessions, long purchases, double revenue, double revenueSquares) {
+            double mean = sessions == 0 ? 0 : revenue / sessions;
+            double variance = sessions < 2 ? 0 : Math.max(0, (revenueSquares - sessions * mean * mean) / (sessions - 1));
             return new Arm(sessions, purchases, sessions == 0 ? 0 : round((double) purchases / sessions), round(revenue),
-                    sessions == 0 ? 0 : round(revenue / sessions));
+                    round(mean), round(Math.sqrt(variance)));
         }
     }
 
     /**
-     * An incentive's offered and held-out sessions, and the difference in conversion (percentage
-     * points) with its 95 % confidence interval; null bounds while either arm is empty.
+     * An incentive's offered and held-out sessions: the difference in conversion (percentage points)
+     * and in revenue per session, each with its 95 % confidence interval (normal approximation);
+     * null while either arm is empty.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record IncentiveResult(String incentive, Arm offered, Arm heldOut, Double upliftPoints, Double upliftLow,
-                                  Double upliftHigh, Double revenuePerSessionUplift) {
+                                  Double upliftHigh, Double revenuePerSessionUplift, Double revenuePerSessionUpliftLow,
+                                  Double revenuePerSessionUpliftHigh) {
     }
 
     /**
@@ -145,17 +151,18 @@ public final class PredictionStore {
     public List<IncentiveResult> incentives(Instant from, Instant to) {
         String sql = """
                 WITH first_offer AS (
-                    SELECT DISTINCT ON (p.session_id) p.session_id, p.incentive, p.held_out
+                    SELECT DISTINCT ON (p.session_id, p.session_start) p.session_id, p.session_start, p.incentive, p.held_out
                     FROM predictions p
                     WHERE p.session_start >= ? AND p.session_start < ? AND p.incentive <> 'none'
-                    ORDER BY p.session_id, p.session_events)
-                SELECT f.incentive, f.held_out, count(*), count(*) FILTER (WHERE s.purchases > 0), coalesce(sum(s.revenue), 0)
-                FROM first_offer f JOIN sessions s ON s.session_id = f.session_id
+                    ORDER BY p.session_id, p.session_start, p.session_events)
+                SELECT f.incentive, f.held_out, count(*), count(*) FILTER (WHERE s.purchases > 0), coalesce(sum(s.revenue), 0),
+                       coalesce(sum(s.revenue * s.revenue), 0)
+                FROM first_offer f JOIN sessions s ON s.session_id = f.session_id AND s.started_at = f.session_start
                 GROUP BY f.incentive, f.held_out ORDER BY f.incentive""";
         Map<String, Arm[]> arms = new LinkedHashMap<>();
-        for (Object[] r : query(sql, from, to, 5)) {
-            Arm[] pair = arms.computeIfAbsent((String) r[0], k -> new Arm[]{Arm.of(0, 0, 0), Arm.of(0, 0, 0)});
-            pair[(Boolean) r[1] ? 1 : 0] = Arm.of((Long) r[2], (Long) r[3], (Double) r[4]);
+        for (Object[] r : query(sql, from, to, 6)) {
+            Arm[] pair = arms.computeIfAbsent((String) r[0], k -> new Arm[]{Arm.of(0, 0, 0, 0), Arm.of(0, 0, 0, 0)});
+            pair[(Boolean) r[1] ? 1 : 0] = Arm.of((Long) r[2], (Long) r[3], (Double) r[4], (Double) r[5]);
         }
         List<IncentiveResult> out = new ArrayList<>();
         arms.forEach((incentive, pair) -> out.add(result(incentive, pair[0], pair[1])));
@@ -164,14 +171,18 @@ public final class PredictionStore {
 
     static IncentiveResult result(String incentive, Arm offered, Arm held) {
         if (offered.sessions() == 0 || held.sessions() == 0) {
-            return new IncentiveResult(incentive, offered, held, null, null, null, null);
+            return new IncentiveResult(incentive, offered, held, null, null, null, null, null, null);
         }
         double p1 = (double) offered.purchases() / offered.sessions();
         double p2 = (double) held.purchases() / held.sessions();
         double se = Math.sqrt(p1 * (1 - p1) / offered.sessions() + p2 * (1 - p2) / held.sessions());
         double diff = p1 - p2;
+        double revenueDiff = offered.revenuePerSession() - held.revenuePerSession();
+        double revenueSe = Math.sqrt(offered.revenuePerSessionSd() * offered.revenuePerSessionSd() / offered.sessions()
+                + held.revenuePerSessionSd() * held.revenuePerSessionSd() / held.sessions());
         return new IncentiveResult(incentive, offered, held, round(100 * diff), round(100 * (diff - 1.96 * se)),
-                round(100 * (diff + 1.96 * se)), round(offered.revenuePerSession() - held.revenuePerSession()));
+                round(100 * (diff + 1.96 * se)), round(revenueDiff), round(revenueDiff - 1.96 * revenueSe),
+                round(revenueDiff + 1.96 * revenueSe));
     }
 
     private List<Object[]> query(String sql, Instant from, Instant to, int columns) {

@@ -1,6 +1,7 @@
 package io.funnelflow.prediction.store;
 
 import io.funnelflow.prediction.features.History;
+import io.funnelflow.prediction.features.HistoryIndex;
 import io.funnelflow.prediction.features.SessionEvent;
 import io.funnelflow.prediction.model.LabelledSession;
 
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads what the aggregator wrote: completed sessions with their events, to train on, and a visitor's
- * history, to score with. Both use one definition of history: the visitor's sessions that had ended
- * before the session in question started.
+ * Reads what the aggregator wrote: completed sessions with their events, to train on, and visitors'
+ * histories, to train and score with. Both use one definition of history: the visitor's sessions that
+ * had ended before the session in question started.
  */
 public final class SessionHistory {
 
@@ -42,17 +43,18 @@ public final class SessionHistory {
         if (known.isEmpty()) {
             return out;
         }
+        // starts as epoch milliseconds: a timestamp array would travel as local time without its offset
         String sql = """
-                SELECT v.visitor_id, v.session_start, count(p.session_id), count(p.session_id) FILTER (WHERE p.purchases > 0)
-                FROM unnest(?::text[], ?::timestamptz[]) AS v(visitor_id, session_start)
-                LEFT JOIN sessions p ON p.visitor_id = v.visitor_id AND p.ended_at < v.session_start
-                GROUP BY v.visitor_id, v.session_start""";
+                SELECT v.n, count(p.session_id), count(p.session_id) FILTER (WHERE p.purchases > 0)
+                FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS v(visitor_id, start_ms, n)
+                LEFT JOIN sessions p ON p.visitor_id = v.visitor_id AND p.ended_at < to_timestamp(v.start_ms / 1000.0)
+                GROUP BY v.n""";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", known.stream().map(Visit::visitorId).toArray()));
-            ps.setArray(2, c.createArrayOf("timestamptz", known.stream().map(v -> Timestamp.from(v.sessionStart())).toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", known.stream().map(v -> v.sessionStart().toEpochMilli()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(new Visit(rs.getString(1), rs.getTimestamp(2).toInstant()), new History(rs.getInt(3), rs.getInt(4)));
+                    out.put(known.get(rs.getInt(1) - 1), new History(rs.getInt(2), rs.getInt(3)));
                 }
             }
             return out;
@@ -61,24 +63,43 @@ public final class SessionHistory {
         }
     }
 
+    /** Every session's visitor, end and outcome, to look up visitors' histories at any moment in training. */
+    public HistoryIndex historyIndex() {
+        List<HistoryIndex.Past> past = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT visitor_id, ended_at, purchases > 0 FROM sessions WHERE visitor_id IS NOT NULL")) {
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        past.add(new HistoryIndex.Past(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3)));
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the visitors' sessions", e);
+        }
+        return new HistoryIndex(past);
+    }
+
     /**
-     * Every closed session with its events in time order and its visitor's history, oldest first.
+     * Every closed session with its events in the aggregator's order (millisecond, then event id),
+     * oldest first. Each event keeps its user and anonymous ids, so that a snapshot knows only the
+     * visitor identified by then.
      *
      * @param since only sessions that started at or after this
      */
     public List<LabelledSession> completedSessions(Instant since) {
         String sql = """
-                WITH s AS (
-                    SELECT s.session_id, s.session_key, s.visitor_id, s.user_id, s.started_at, s.ended_at,
-                           (SELECT count(*) FROM sessions p WHERE p.visitor_id = s.visitor_id AND p.ended_at < s.started_at) AS prev_sessions,
-                           (SELECT count(*) FROM sessions p WHERE p.visitor_id = s.visitor_id AND p.ended_at < s.started_at
-                                                             AND p.purchases > 0) AS prev_purchases
-                    FROM sessions s WHERE s.closed AND s.started_at >= ?)
-                SELECT s.session_id, s.visitor_id, s.user_id, s.started_at, s.prev_sessions, s.prev_purchases,
-                       e.event_type, e.event_time, e.price, e.quantity, e.device, e.platform, e.utm_source, e.utm_medium
-                FROM s JOIN events e ON e.session_key = s.session_key
-                                    AND e.event_time >= s.started_at AND e.event_time < s.ended_at + interval '1 millisecond'
-                ORDER BY s.started_at, s.session_id, e.event_time, e.received_at, e.event_id""";
+                SELECT s.session_id, s.session_key, s.started_at,
+                       e.event_type, e.event_time, e.price, e.quantity, e.device, e.platform, e.utm_source, e.utm_medium,
+                       e.user_id, e.anonymous_id
+                FROM sessions s JOIN events e ON e.session_key = s.session_key
+                    AND e.event_time >= s.started_at AND e.event_time < s.ended_at + interval '1 millisecond'
+                WHERE s.closed AND s.started_at >= ?
+                ORDER BY s.started_at, s.session_id, date_trunc('milliseconds', e.event_time), e.event_id COLLATE "C\"""";
         List<LabelledSession> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -87,26 +108,24 @@ public final class SessionHistory {
                 ps.setTimestamp(1, Timestamp.from(since));
                 try (ResultSet rs = ps.executeQuery()) {
                     String current = null;
-                    LabelledSession session = null;
                     List<SessionEvent> events = null;
                     while (rs.next()) {
                         String id = rs.getString(1);
                         if (!id.equals(current)) {
                             current = id;
                             events = new ArrayList<>();
-                            session = new LabelledSession(id, rs.getString(2), rs.getString(3),
-                                    rs.getTimestamp(4).toInstant(), new History(rs.getInt(5), rs.getInt(6)), events);
-                            out.add(session);
+                            out.add(new LabelledSession(id, rs.getString(2), rs.getTimestamp(3).toInstant(), events));
                         }
-                        String type = rs.getString(7);
-                        double price = rs.getDouble(9);
-                        int quantity = rs.getInt(10);
+                        String type = rs.getString(4);
+                        double price = rs.getDouble(6);
+                        int quantity = rs.getInt(7);
                         if (rs.wasNull()) {
                             quantity = 1;
                         }
                         boolean cartEvent = "add_to_cart".equals(type) || "remove_from_cart".equals(type);
-                        events.add(new SessionEvent(type, rs.getTimestamp(8).toInstant(), cartEvent ? price * quantity : 0,
-                                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)));
+                        events.add(new SessionEvent(type, rs.getTimestamp(5).toInstant(), cartEvent ? price * quantity : 0,
+                                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                                rs.getString(13)));
                     }
                 }
             }

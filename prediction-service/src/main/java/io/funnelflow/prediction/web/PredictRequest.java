@@ -43,7 +43,7 @@ final class PredictRequest {
         int previousPurchases = count(body, "previous_purchases", true);
         String device = text(body, "device_type", true);
         if (!DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
-            throw new BadFieldException("device_type", "must be one of mobile, desktop, tablet, other");
+            throw new BadFieldException("device_type", "must be one of mobile, desktop, tablet, other, unknown");
         }
         int productViews = count(body, "product_views", false);
         int cartAdds = count(body, "cart_adds", false);
@@ -53,17 +53,15 @@ final class PredictRequest {
         if (previousSessions < previousPurchases && body.has("previous_sessions")) {
             throw new BadFieldException("previous_sessions", "cannot be fewer than previous_purchases");
         }
-        int events = body.has("events") ? count(body, "events", false)
-                : pages + productViews + cartAdds + cartRemoves + checkouts;
+        int counted = pages + productViews + cartAdds + cartRemoves + checkouts;
+        int events = body.has("events") ? count(body, "events", false) : counted;
+        if (events < counted) {
+            throw new BadFieldException("events", "cannot be fewer than the page views, product views, cart adds, "
+                    + "cart removes and checkouts given (" + counted + ")");
+        }
         int[] clock = Features.hourAndWeekday(now);
-        int hour = body.has("hour") ? (int) number(body, "hour", false, 23) : clock[0];
-        int weekday = body.has("weekday") ? (int) number(body, "weekday", false, 7) : clock[1];
-        if (body.has("hour") && !body.get("hour").canConvertToInt()) {
-            throw new BadFieldException("hour", "must be a whole hour, 0 to 23");
-        }
-        if (weekday < 1) {
-            throw new BadFieldException("weekday", "must be 1 (Monday) to 7 (Sunday)");
-        }
+        int hour = body.has("hour") ? whole(body, "hour", 0, 23, "a whole hour, 0 to 23") : clock[0];
+        int weekday = body.has("weekday") ? whole(body, "weekday", 1, 7, "1 (Monday) to 7 (Sunday)") : clock[1];
         String platform = body.has("platform") ? text(body, "platform", false) : null;
         String source = body.has("utm_source") ? text(body, "utm_source", false) : null;
         String medium = body.has("utm_medium") ? text(body, "utm_medium", false) : null;
@@ -106,6 +104,15 @@ final class PredictRequest {
             throw new BadFieldException(field, "must be a whole number");
         }
         return (int) d;
+    }
+
+    private static int whole(JsonNode body, String field, int min, int max, String expected) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isNumber() || v.doubleValue() != Math.rint(v.doubleValue()) || v.doubleValue() < min
+                || v.doubleValue() > max) {
+            throw new BadFieldException(field, "must be " + expected);
+        }
+        return v.intValue();
     }
 
     private static String text(JsonNode body, String field, boolean required) {

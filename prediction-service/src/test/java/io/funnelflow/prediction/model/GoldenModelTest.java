@@ -61,8 +61,8 @@ class GoldenModelTest {
     }
 
     static void write() throws Exception {
-        Trained trained = new ModelTrainer(new TrainingSettings(10, 5, 0.7f, 2, 0.2, 10, 10, 0.5, 5, 7))
-                .train(Shoppers.generate(1500, 9, ModelTrainerTest.FROM), ModelTrainerTest.NOW);
+        Trained trained = ModelTrainerTest.train(new TrainingSettings(10, 5, 0.7f, 2, 0.2, 10, 10, 0.5, 5, 7),
+                Shoppers.generate(1500, 9, ModelTrainerTest.FROM));
         Files.createDirectories(DIR);
         ModelFiles.write(trained.propensity().model(), DIR.resolve(ModelFiles.PROPENSITY));
         ModelFiles.write(trained.personas().model(), DIR.resolve(ModelFiles.PERSONA));

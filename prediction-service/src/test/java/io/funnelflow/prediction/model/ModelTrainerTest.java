@@ -2,6 +2,7 @@ package io.funnelflow.prediction.model;
 
 import io.funnelflow.prediction.Shoppers;
 import io.funnelflow.prediction.features.Features;
+import io.funnelflow.prediction.features.HistoryLookup;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -20,8 +21,9 @@ class ModelTrainerTest {
 
     @Test
     void learnsFromOlderSessionsAndIsMeasuredOnNewerOnes() {
-        List<LabelledSession> history = Shoppers.generate(4000, 1, FROM);
-        Trained trained = new ModelTrainer(settings(100, 100, 0.6)).train(history, NOW);
+        Shoppers.Generated generated = Shoppers.generate(4000, 1, FROM);
+        List<LabelledSession> history = generated.sessions();
+        Trained trained = new ModelTrainer(settings(100, 100, 0.6)).train(history, generated.history(), NOW);
         ModelCard card = trained.card();
 
         assertThat(card.status()).as(card.reason()).isEqualTo(ModelCard.SERVED);
@@ -53,9 +55,13 @@ class ModelTrainerTest {
         assertThat(s.high()).isGreaterThanOrEqualTo(s.probability());
     }
 
+    static Trained train(TrainingSettings settings, Shoppers.Generated generated) {
+        return new ModelTrainer(settings).train(generated.sessions(), generated.history(), NOW);
+    }
+
     @Test
     void tooFewPurchasesIsRecordedButNotServed() {
-        Trained trained = new ModelTrainer(settings(5000, 100, 0.6)).train(Shoppers.generate(2000, 2, FROM), NOW);
+        Trained trained = train(settings(5000, 100, 0.6), Shoppers.generate(2000, 2, FROM));
         assertThat(trained.card().status()).isEqualTo(ModelCard.REJECTED);
         assertThat(trained.card().reason()).contains("not enough history").contains("5000");
         assertThat(trained.card().auc()).as("still measured, for the record").isNotNull();
@@ -63,14 +69,14 @@ class ModelTrainerTest {
 
     @Test
     void anAucUnderTheFloorIsNotServed() {
-        Trained trained = new ModelTrainer(settings(10, 10, 0.999)).train(Shoppers.generate(2000, 3, FROM), NOW);
+        Trained trained = train(settings(10, 10, 0.999), Shoppers.generate(2000, 3, FROM));
         assertThat(trained.card().status()).isEqualTo(ModelCard.REJECTED);
         assertThat(trained.card().reason()).contains("under the floor");
     }
 
     @Test
     void noHistoryAtAllGivesARejectedCardWithoutModels() {
-        Trained trained = new ModelTrainer(settings(10, 10, 0.5)).train(List.of(), NOW);
+        Trained trained = new ModelTrainer(settings(10, 10, 0.5)).train(List.of(), HistoryLookup.NONE, NOW);
         assertThat(trained.hasModels()).isFalse();
         assertThat(trained.card().reason()).contains("too little history");
     }

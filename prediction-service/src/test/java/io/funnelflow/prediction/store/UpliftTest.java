@@ -10,18 +10,24 @@ class UpliftTest {
     @Test
     void upliftIsTheDifferenceInConversionWithAWaldInterval() {
         PredictionStore.IncentiveResult r = PredictionStore.result("discount",
-                PredictionStore.Arm.of(100, 30, 3000), PredictionStore.Arm.of(50, 10, 900));
+                // revenue per session: mean 30, sd 50 offered; mean 18, sd 30 held out
+                PredictionStore.Arm.of(100, 30, 3000, 2500 * 99 + 100 * 900), PredictionStore.Arm.of(50, 10, 900, 900 * 49 + 50 * 324));
         assertThat(r.upliftPoints()).isCloseTo(10.0, within(1e-9));
         // se = sqrt(0.3 * 0.7 / 100 + 0.2 * 0.8 / 50) = 0.072801
         assertThat(r.upliftLow()).isCloseTo(10 - 1.96 * 7.2801, within(1e-3));
         assertThat(r.upliftHigh()).isCloseTo(10 + 1.96 * 7.2801, within(1e-3));
+        assertThat(r.offered().revenuePerSessionSd()).isCloseTo(50, within(1e-9));
+        assertThat(r.heldOut().revenuePerSessionSd()).isCloseTo(30, within(1e-9));
         assertThat(r.revenuePerSessionUplift()).isCloseTo(30 - 18, within(1e-9));
+        // se = sqrt(50² / 100 + 30² / 50) = sqrt(43)
+        assertThat(r.revenuePerSessionUpliftLow()).isCloseTo(12 - 1.96 * Math.sqrt(43), within(1e-3));
+        assertThat(r.revenuePerSessionUpliftHigh()).isCloseTo(12 + 1.96 * Math.sqrt(43), within(1e-3));
     }
 
     @Test
     void noIntervalWithoutAHeldOutArm() {
         PredictionStore.IncentiveResult r = PredictionStore.result("free_shipping",
-                PredictionStore.Arm.of(40, 12, 500), PredictionStore.Arm.of(0, 0, 0));
+                PredictionStore.Arm.of(40, 12, 500, 20_000), PredictionStore.Arm.of(0, 0, 0, 0));
         assertThat(r.upliftPoints()).isNull();
         assertThat(r.upliftLow()).isNull();
         assertThat(r.offered().conversionRate()).isEqualTo(0.3);
