@@ -16,6 +16,7 @@ class AuthTest {
         assertThat(WriteKeys.fromAuthorization("Basic !!!")).isEmpty();
         assertThat(WriteKeys.fromAuthorization(null)).isEmpty();
         WriteKeys keys = new WriteKeys(" k1 , k2,");
+        assertThat(keys.first()).isEqualTo("k1");
         assertThat(keys.isValid("k1")).isTrue();
         assertThat(keys.isValid("k2")).isTrue();
         assertThat(keys.isValid("k3")).isFalse();

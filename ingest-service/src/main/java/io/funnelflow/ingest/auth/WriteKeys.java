@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class WriteKeys {
 
     private final List<byte[]> keys;
+    private final String first;
 
     public WriteKeys(String commaSeparated) {
         if (commaSeparated == null || commaSeparated.isBlank()) {
@@ -24,6 +25,15 @@ public final class WriteKeys {
                 .filter(k -> !k.isEmpty())
                 .map(k -> k.getBytes(StandardCharsets.UTF_8))
                 .toList();
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("FUNNELFLOW_WRITE_KEYS holds no key: set it to comma-separated keys");
+        }
+        this.first = new String(keys.get(0), StandardCharsets.UTF_8);
+    }
+
+    /** The first configured key: the one the built-in demo store sends with. */
+    public String first() {
+        return first;
     }
 
     /** Whether {@code key} is one of ours, compared in constant time. */
