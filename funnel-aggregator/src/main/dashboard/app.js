@@ -26,6 +26,7 @@
   const $ = (id) => document.getElementById(id);
   const int = new Intl.NumberFormat('en-US');
   const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const words = (text) => String(text == null ? '' : text).replace(/_/g, ' ');
   const pct = (x) => (x == null || Number.isNaN(Number(x)) ? '–' : (Number(x) * 100).toFixed(1) + '%');
 
   // ---- HTTP -------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@
     const body = $('funnel-table').tBodies[0];
     body.replaceChildren(...steps.map((s) => {
       const tr = row([
-        [s.label || s.event_type],
+        [words(s.label || s.event_type)],
         [int.format(s.count), 'num'],
         [s.index === 1 ? '–' : pct(s.conversion_from_previous), 'num'],
         [pct(s.conversion_from_start), 'num'],
@@ -152,7 +153,7 @@
       return tr;
     }));
 
-    const labels = steps.map((s) => s.label || s.event_type);
+    const labels = steps.map((s) => words(s.label || s.event_type));
     const groups = report.breakdown && typeof report.breakdown === 'object' ? Object.entries(report.breakdown) : [];
     let datasets;
     if (groups.length) {
@@ -164,7 +165,10 @@
     } else {
       datasets = [{ label: 'sessions', data: steps.map((s) => s.count), backgroundColor: COLORS[0] }];
     }
-    chart('funnel', 'funnel-chart', 'bar', labels, datasets, { plugins: { legend: { display: groups.length > 0 } } });
+    chart('funnel', 'funnel-chart', 'bar', labels, datasets, {
+      plugins: { legend: { display: groups.length > 0 } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
+    });
     renderBreakdownTable(groups, steps);
   }
 
@@ -177,7 +181,7 @@
     const table = document.createElement('table');
     table.dataset.testid = 'funnel-breakdown-table';
     const head = document.createElement('thead');
-    head.appendChild(row([[state.breakdown, null, 'th']].concat(steps.map((s) => [s.label || s.event_type, 'num', 'th']))
+    head.appendChild(row([[state.breakdown, null, 'th']].concat(steps.map((s) => [words(s.label || s.event_type), 'num', 'th']))
       .concat([['conversion', 'num', 'th']])));
     const body = document.createElement('tbody');
     for (const [value, valueSteps] of groups) {
@@ -191,34 +195,45 @@
   }
 
   function renderTrends(interval, events, purchases) {
-    const buckets = new Map();
+    // every bucket of the range, also the empty ones, so that the line is a timeline
+    const step = interval === 'hour' ? 3600000 : 86400000;
+    const from = Date.parse(events.from);
+    const to = Date.parse(events.to);
+    const counts = new Map();
+    if (!Number.isNaN(from) && !Number.isNaN(to)) {
+      for (let t = Math.floor(from / step) * step; t < to; t += step) {
+        counts.set(t, { events: 0, purchases: 0 });
+      }
+    }
+    const at = (bucket) => {
+      const t = Date.parse(bucket);
+      if (!counts.has(t)) {
+        counts.set(t, { events: 0, purchases: 0 });
+      }
+      return counts.get(t);
+    };
     for (const p of events.points || []) {
-      buckets.set(p.bucket, { events: p.events, purchases: 0 });
+      at(p.bucket).events = p.events;
     }
     for (const p of purchases.points || []) {
-      const b = buckets.get(p.bucket) || { events: 0, purchases: 0 };
-      b.purchases = p.events;
-      buckets.set(p.bucket, b);
+      at(p.bucket).purchases = p.events;
     }
-    const keys = Array.from(buckets.keys()).sort();
+    const keys = Array.from(counts.keys()).filter((k) => !Number.isNaN(k)).sort((a, b) => a - b);
     $('trend-caption').textContent = 'events per ' + interval;
-    const labels = keys.map((k) => bucketLabel(k, interval));
-    chart('trend', 'trend-chart', 'line', labels, [
-      { label: 'events', data: keys.map((k) => buckets.get(k).events), borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0.25, yAxisID: 'y' },
-      { label: 'purchases', data: keys.map((k) => buckets.get(k).purchases), borderColor: COLORS[1], backgroundColor: COLORS[1], tension: 0.25, yAxisID: 'y1' }
+    chart('trend', 'trend-chart', 'line', keys.map((k) => bucketLabel(k, interval)), [
+      { label: 'events', data: keys.map((k) => counts.get(k).events), borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0.25, yAxisID: 'y', pointRadius: 2 },
+      { label: 'purchases', data: keys.map((k) => counts.get(k).purchases), borderColor: COLORS[1], backgroundColor: COLORS[1], tension: 0.25, yAxisID: 'y1', pointRadius: 2 }
     ], {
       scales: {
-        y: { beginAtZero: true, title: { display: true, text: 'events' } },
-        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'purchases' } }
+        x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0 } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'events' } },
+        y1: { beginAtZero: true, ticks: { precision: 0 }, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'purchases' } }
       }
     });
   }
 
   function bucketLabel(bucket, interval) {
     const d = new Date(bucket);
-    if (Number.isNaN(d.getTime())) {
-      return String(bucket);
-    }
     return interval === 'hour'
       ? d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
       : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
@@ -236,6 +251,8 @@
       status.classList.add('error');
       panel.replaceChildren();
       destroyChart('personas');
+      $('persona-chart').parentElement.classList.add('hidden');
+      $('persona-table').classList.add('hidden');
       return;
     }
     const personas = Array.isArray(r.body && r.body.personas) ? r.body.personas : [];
@@ -253,6 +270,8 @@
       tr.dataset.testid = 'persona-row';
       return tr;
     }));
+    $('persona-chart').parentElement.classList.toggle('hidden', personas.length === 0);
+    $('persona-table').classList.toggle('hidden', personas.length === 0);
     if (personas.length) {
       chart('personas', 'persona-chart', 'doughnut', personas.map((p) => p.persona), [{
         data: personas.map((p) => p.sessions || 0),
@@ -541,19 +560,17 @@
     if (typeof window.Chart === 'undefined') {
       return;
     }
+    const options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: { duration: 250 } }, extra || {});
     const existing = state.charts[key];
     if (existing && existing.config.type === type) {
       existing.data.labels = labels;
       existing.data.datasets = datasets;
+      existing.options = options;
       existing.update();
       return;
     }
     destroyChart(key);
-    state.charts[key] = new window.Chart($(canvasId), {
-      type,
-      data: { labels, datasets },
-      options: Object.assign({ responsive: true, maintainAspectRatio: false, animation: { duration: 250 } }, extra || {})
-    });
+    state.charts[key] = new window.Chart($(canvasId), { type, data: { labels, datasets }, options });
   }
 
   function destroyChart(key) {

@@ -1,0 +1,241 @@
+package io.funnelflow.e2e;
+
+import io.funnelflow.launcher.Ports;
+import io.funnelflow.launcher.ServiceProcess;
+import io.funnelflow.testing.SharedKafka;
+import io.funnelflow.testing.SharedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A shopper and an analyst in a real headless Chromium: the dashboard is open in one window; in
+ * another, a shopper goes through the demo store (product → cart → checkout → purchase) with the real
+ * tracker; without reloading, the dashboard's live feed shows that session with its purchase and the
+ * funnel and KPIs count it. Kafka and PostgreSQL are the test JVM's shared ones; ingest-service and
+ * funnel-aggregator run from their jars.
+ *
+ * <p>Screenshots of each step are saved under {@code target/screenshots/}. Any error in either page's
+ * console fails the test, except the network errors of the two panels whose services this test does
+ * not run (personas from prediction-service, insights from insights-service): those panels must say
+ * that their service is unavailable.
+ */
+class DashboardBrowserIT {
+
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String KEY = "e2e-browser-key";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static ServiceProcess ingest;
+    static ServiceProcess aggregator;
+    static ChromeDriverService driverService;
+    static ChromeDriver driver;
+    static final List<String> consoleErrors = new ArrayList<>();
+    static int shot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "The browser test needs Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                        + ": apt-get install chromium chromium-driver");
+        String bootstrap = SharedKafka.bootstrapServers();
+        String jdbcUrl = SharedPostgres.newDatabase("e2e_browser");
+        Path data = Files.createTempDirectory("e2e-browser");
+        Path logs = Path.of("target", "it-logs");
+
+        int ingestPort = Ports.free();
+        ingest = ServiceProcess.start("ingest-service", jar("ingest-service"), "http://127.0.0.1:" + ingestPort,
+                Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_WRITE_KEYS", KEY,
+                        "FUNNELFLOW_INGEST_PORT", String.valueOf(ingestPort)),
+                "256m", logs.resolve("ingest-service.log"), Duration.ofSeconds(120));
+        int aggregatorPort = Ports.free();
+        aggregator = ServiceProcess.start("funnel-aggregator", jar("funnel-aggregator"), "http://127.0.0.1:" + aggregatorPort,
+                Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap,
+                        "FUNNELFLOW_JDBC_URL", jdbcUrl,
+                        "FUNNELFLOW_JDBC_USER", SharedPostgres.user(),
+                        "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
+                        "FUNNELFLOW_DATA_DIR", data.toString(),
+                        "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(aggregatorPort),
+                        // not run here: the personas and insights panels must say so
+                        "FUNNELFLOW_PREDICTION_URL", "http://127.0.0.1:" + Ports.free(),
+                        "FUNNELFLOW_INSIGHTS_URL", "http://127.0.0.1:" + Ports.free()),
+                "256m", logs.resolve("funnel-aggregator.log"), Duration.ofSeconds(120));
+
+        Files.createDirectories(SCREENSHOTS);
+        driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(logs.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--no-first-run", "--window-size=1400,1800");
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
+        driver = new ChromeDriver(driverService, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (aggregator != null) {
+            aggregator.close();
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+    }
+
+    static Path jar(String module) {
+        return Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
+    }
+
+    @Test
+    void aPurchaseInTheDemoStoreAppearsLiveOnTheOpenDashboard() throws Exception {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+
+        // the analyst's window: the dashboard, connected to the live stream
+        driver.get(aggregator.url() + "/");
+        String dashboard = driver.getWindowHandle();
+        wait.until(d -> "open".equals(byTestId("live-status").getDomAttribute("data-state")));
+        wait.until(d -> loads() >= 1);
+        long purchasesBefore = funnelCount("purchase");
+        long sessionsBefore = Long.parseLong(byTestId("kpi-sessions").getText().replace(",", ""));
+        // a page that reloads loses this
+        js("window.__notReloaded = true;");
+        wait.until(d -> byTestId("personas-status").getText().contains("prediction-service"));
+        screenshot("dashboard-before");
+        collectConsole("dashboard");
+
+        // the shopper's window: the demo store, arriving from a campaign
+        driver.switchTo().newWindow(WindowType.WINDOW);
+        driver.get(ingest.url() + "/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=e2e#/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=product-link]")));
+        screenshot("store-home");
+        driver.findElement(By.cssSelector("[data-testid=product-link]")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("add-to-cart"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=added-note]")));
+        screenshot("store-product-added");
+        driver.findElement(By.id("cart-link")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("checkout")));
+        screenshot("store-cart");
+        driver.findElement(By.id("checkout")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("place-order")));
+        screenshot("store-checkout");
+        driver.findElement(By.id("place-order")).click();
+        WebElement confirmation = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("order-confirmation")));
+        wait.until(d -> "true".equals(confirmation.getDomAttribute("data-events-sent")));
+        String sessionId = driver.findElement(By.id("session-id")).getText().trim();
+        assertThat(sessionId).isNotBlank().isNotEqualTo("–");
+        screenshot("store-purchased");
+        collectConsole("demo store");
+
+        // back to the dashboard, which was never reloaded
+        driver.switchTo().window(dashboard);
+        By row = By.cssSelector("[data-testid=live-session][data-session-id='" + sessionId + "']");
+        WebElement live = wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        wait.until(d -> "1".equals(d.findElement(row).getDomAttribute("data-purchases")));
+        live = driver.findElement(row);
+        assertThat(live.getDomAttribute("data-furthest-step")).isEqualTo("5");
+        assertThat(live.getText()).contains("newsletter / email").contains("purchase");
+        // no prediction service runs in this test: the row says its prediction is pending
+        assertThat(live.findElements(By.cssSelector("[data-testid=live-pending]"))).isNotEmpty();
+
+        wait.until(d -> funnelCount("purchase") == purchasesBefore + 1);
+        assertThat(funnelCount("page_view")).isGreaterThanOrEqualTo(funnelCount("purchase"));
+        wait.until(d -> Long.parseLong(byTestId("kpi-sessions").getText().replace(",", "")) >= sessionsBefore + 1);
+        assertThat(js("return window.__notReloaded === true;")).isEqualTo(Boolean.TRUE);
+        screenshot("dashboard-after-purchase");
+
+        // broken down by source, the funnel has the campaign the shopper came from
+        new Select(byTestId("breakdown-select")).selectByValue("utm_source");
+        wait.until(d -> !d.findElements(By.cssSelector("[data-testid=funnel-breakdown-table]")).isEmpty()
+                && d.findElement(By.cssSelector("[data-testid=funnel-breakdown-table]")).getText().contains("newsletter"));
+        screenshot("dashboard-by-source");
+
+        // the analyst panel says who could not answer, and why
+        byTestId("insights-button").click();
+        wait.until(d -> byTestId("insights-status").getText().contains("insights-service"));
+        screenshot("dashboard-insights-unavailable");
+
+        collectConsole("dashboard");
+        assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+    }
+
+    WebElement byTestId(String id) {
+        return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
+    }
+
+    Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    long loads() {
+        String loads = driver.findElement(By.tagName("body")).getDomAttribute("data-loads");
+        return loads == null ? 0 : Long.parseLong(loads);
+    }
+
+    long funnelCount(String eventType) {
+        List<WebElement> rows = driver.findElements(By.cssSelector("[data-testid='funnel-step-" + eventType + "']"));
+        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0).getDomAttribute("data-count"));
+    }
+
+    static void screenshot(String name) throws IOException {
+        File file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(file.toPath(), SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shot, name)), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Takes the current window's console entries; keeps the errors, except a failed request to the
+     * panels whose services are deliberately not running.
+     */
+    static void collectConsole(String page) {
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            System.out.println("[" + page + " console] " + entry.getLevel() + " " + entry.getMessage());
+            boolean error = entry.getLevel().intValue() >= Level.SEVERE.intValue();
+            boolean expected = entry.getMessage().contains("/api/personas") || entry.getMessage().contains("/api/insights");
+            if (error && !expected) {
+                consoleErrors.add(page + ": " + entry.getMessage());
+            }
+        }
+    }
+}
