@@ -234,9 +234,11 @@
 
   function bucketLabel(bucket, interval) {
     const d = new Date(bucket);
-    return interval === 'hour'
-      ? d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-      : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+    if (interval !== 'hour') {
+      return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+    }
+    const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return d.getHours() === 0 ? d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ' + time : time;
   }
 
   // ---- personas ---------------------------------------------------------------------------------
@@ -305,7 +307,8 @@
       status.classList.add('error');
       return;
     }
-    status.textContent = 'Answered ' + new Date().toLocaleTimeString();
+    const generated = r.body && r.body.generated_at ? new Date(r.body.generated_at) : new Date();
+    status.textContent = 'Answered ' + (Number.isNaN(generated.getTime()) ? '' : generated.toLocaleString());
     renderAnalyst(r.body && r.body.analyst);
     renderList('observations', r.body && r.body.observations);
     renderList('recommendations', r.body && r.body.recommendations);
@@ -354,9 +357,8 @@
     }
     for (const key of ['text', 'statement', 'recommendation', 'observation', 'message', 'title', 'summary', 'action']) {
       if (typeof item[key] === 'string' && item[key]) {
-        const extra = typeof item.reason === 'string' && key !== 'reason' ? ' — ' + item.reason
-          : typeof item.rationale === 'string' ? ' — ' + item.rationale : '';
-        return item[key] + extra;
+        const figures = Array.isArray(item.figures) && item.figures.length ? ' (' + item.figures.join(', ') + ')' : '';
+        return item[key] + figures;
       }
     }
     return JSON.stringify(item);
@@ -379,6 +381,8 @@
     source.addEventListener('snapshot', (e) => {
       const data = parse(e.data);
       if (data && Array.isArray(data.sessions)) {
+        // the feed as it is now (also after the aggregator restarted, when revisions begin again)
+        state.rows.clear();
         data.sessions.forEach(upsertRow);
         queueRender();
       }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -94,6 +95,11 @@ class DashboardBrowserIT {
                 "256m", logs.resolve("funnel-aggregator.log"), Duration.ofSeconds(120));
 
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.newDirectoryStream(SCREENSHOTS, "*.png")) {
+            for (Path file : old) {
+                Files.delete(file);
+            }
+        }
         driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -192,10 +198,20 @@ class DashboardBrowserIT {
                 && d.findElement(By.cssSelector("[data-testid=funnel-breakdown-table]")).getText().contains("newsletter"));
         screenshot("dashboard-by-source");
 
+        // the charts are drawn by the library served from the aggregator
+        assertThat(js("return ['funnel-chart', 'trend-chart'].every(id => window.Chart && Chart.getChart(document.getElementById(id)));"))
+                .isEqualTo(Boolean.TRUE);
+
         // the analyst panel says who could not answer, and why
         byTestId("insights-button").click();
         wait.until(d -> byTestId("insights-status").getText().contains("insights-service"));
         screenshot("dashboard-insights-unavailable");
+
+        // on a phone's width nothing sticks out sideways: wide tables scroll inside their panels
+        driver.manage().window().setSize(new Dimension(390, 2400));
+        wait.until(d -> ((Number) js("return window.innerWidth;")).intValue() <= 400);
+        assertThat(((Number) js("return document.documentElement.scrollWidth - window.innerWidth;")).intValue()).isLessThanOrEqualTo(0);
+        screenshot("dashboard-narrow");
 
         collectConsole("dashboard");
         assertThat(consoleErrors).as("errors in the browser console").isEmpty();
