@@ -113,6 +113,7 @@ class DashboardBrowserIT {
         logging.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logging);
         driver = new ChromeDriver(driverService, options);
+        driver.manage().timeouts().scriptTimeout(WAIT);
     }
 
     @AfterAll
@@ -157,15 +158,23 @@ class DashboardBrowserIT {
         driver.get(ingest.url() + "/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=e2e#/");
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=product-link]")));
         screenshot("store-home");
+        // after each step the tracker delivers what it has (as it would while a person reads the page), so
+        // that each step reaches the server after the one before and not within the same few milliseconds
+        delivered();
         driver.findElement(By.cssSelector("[data-testid=product-link]")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("add-to-cart"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("add-to-cart")));
+        delivered();
+        driver.findElement(By.id("add-to-cart")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=added-note]")));
+        delivered();
         screenshot("store-product-added");
         driver.findElement(By.id("cart-link")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("checkout")));
+        delivered();
         screenshot("store-cart");
         driver.findElement(By.id("checkout")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("place-order")));
+        delivered();
         screenshot("store-checkout");
         driver.findElement(By.id("place-order")).click();
         WebElement confirmation = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("order-confirmation")));
@@ -215,6 +224,14 @@ class DashboardBrowserIT {
 
         collectConsole("dashboard");
         assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+    }
+
+    /** Waits until the demo store's tracker has sent every queued event and the ingest service took them. */
+    static void delivered() {
+        Object waiting = driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + " Promise.resolve(window.funnelflow.flush()).then(done, e => done(String(e)));");
+        assertThat(waiting).as("events the tracker could not deliver").isEqualTo(0L);
     }
 
     WebElement byTestId(String id) {

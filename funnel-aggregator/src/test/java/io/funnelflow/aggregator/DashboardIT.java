@@ -241,6 +241,13 @@ class DashboardIT {
         assertThat(failed.statusCode()).isEqualTo(502);
         assertThat(json(failed).get("service").asText()).isEqualTo("insights-service");
 
+        // a service without the endpoint (an older version) is a bad gateway too, not a "not found"
+        insightsStatus = 404;
+        insightsAnswer = "{\"message\":\"Not Found\"}";
+        HttpResponse<String> lacking = post("/api/insights", "{\"hours\":24}");
+        assertThat(lacking.statusCode()).isEqualTo(502);
+        assertThat(json(lacking).get("reason").asText()).contains("does not offer /api/insights");
+
         insightsStatus = 200;
         insightsContentType = "text/html";
         insightsAnswer = "<html>something else</html>";

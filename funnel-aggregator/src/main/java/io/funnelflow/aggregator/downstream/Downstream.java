@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Another FunnelFlow service the dashboard reaches through the aggregator, so that the page has one
  * origin. {@link #get} and {@link #post} return the service's own answer when it gave one that makes
- * sense to pass on (2xx, 4xx), and throw {@link DownstreamException} — with a status for our own answer
- * (503 unreachable or too slow, 502 failed or answered what is not JSON) — when it did not.
+ * sense to pass on (2xx, 4xx but 404), and throw {@link DownstreamException} — with a status for our own
+ * answer (503 unreachable or too slow; 502 failed, lacks the endpoint or answered what is not JSON) — when
+ * it did not.
  */
 public final class Downstream {
 
@@ -47,16 +48,16 @@ public final class Downstream {
     }
 
     public Answer get(String path, Map<String, String> query) throws InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path, query)).GET());
+        return send(path, HttpRequest.newBuilder(uri(path, query)).GET());
     }
 
     public Answer post(String path, String jsonBody) throws InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path, Map.of()))
+        return send(path, HttpRequest.newBuilder(uri(path, Map.of()))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
     }
 
-    private Answer send(HttpRequest.Builder request) throws InterruptedException {
+    private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
@@ -72,6 +73,10 @@ public final class Downstream {
         boolean json = response.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
         if (status >= 500) {
             throw new DownstreamException(502, name, base, "failed with status " + status);
+        }
+        if (status == 404) {
+            // the paths passed on name no resource of their own: a 404 means the service lacks the endpoint
+            throw new DownstreamException(502, name, base, "does not offer " + path + " (status 404): is it an older version?");
         }
         if (!json) {
             throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "

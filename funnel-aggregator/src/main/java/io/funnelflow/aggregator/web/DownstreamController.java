@@ -15,6 +15,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.inject.Named;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -46,7 +47,9 @@ public class DownstreamController {
     HttpResponse<String> personas(@Nullable @QueryValue String hours, @Nullable @QueryValue String from,
                                   @Nullable @QueryValue String to) throws InterruptedException {
         TimeRange range = TimeRange.of(hours, from, to, clock);
-        return pass(prediction.get("/api/analytics/personas", Map.of("from", range.from().toString(), "to", range.to().toString())));
+        return pass(prediction.get("/api/analytics/personas", Map.of(
+                "from", range.from().truncatedTo(ChronoUnit.MILLIS).toString(),
+                "to", range.to().truncatedTo(ChronoUnit.MILLIS).toString())));
     }
 
     private static HttpResponse<String> pass(Downstream.Answer answer) {
