@@ -177,6 +177,12 @@ class DashboardIT {
                     && get("/api/sessions/" + id).statusCode() == 200);
             SseStream.Event refresh = stream.named("refresh").get(stream.named("refresh").size() - 1);
             assertThat(refresh.data().get("at").asText()).isNotBlank();
+
+            // a session that ceased to exist (merged into another by a late event) leaves the feed
+            producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), id, (byte[]) null)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stream.named("session_removed").stream()
+                    .anyMatch(e -> id.equals(e.data().path("session_id").asText())));
+            assertThat(json(get("/api/live/sessions")).findValuesAsText("session_id")).doesNotContain(id);
         }
     }
 
