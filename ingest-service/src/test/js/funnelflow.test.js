@@ -397,3 +397,72 @@ test('a tracker needs a write key and an event type', () => {
   const t = ff.createTracker(fakeEnv().env, CONFIG);
   assert.throws(() => t.track(''), /event type/);
 });
+
+/** A page with the one-tag snippet: window, document and navigator with what the script uses. */
+function fakePage(scriptAttributes, early) {
+  const listeners = {};
+  const beacons = [];
+  const fetches = [];
+  const storage = memoryStorage();
+  const window = {
+    funnelflow: early,
+    localStorage: storage,
+    location: { href: 'https://shop.example/p/1?utm_source=newsletter', search: '?utm_source=newsletter' },
+    navigator: {
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120',
+      sendBeacon: (url, data) => { beacons.push({ url, body: JSON.parse(data) }); return true; }
+    },
+    screen: { width: 1920 },
+    crypto: { randomUUID: () => require('node:crypto').randomUUID() },
+    fetch: (url, init) => { fetches.push({ url, body: JSON.parse(init.body) }); return Promise.resolve({ status: 200, headers: { get: () => null } }); },
+    setTimeout: () => 1,
+    clearTimeout: () => {},
+    addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); }
+  };
+  const script = { src: 'https://ingest.example/funnelflow.js', getAttribute: (n) => scriptAttributes[n] || null };
+  const document = {
+    currentScript: script,
+    referrer: 'https://mail.example/',
+    title: 'Socks',
+    visibilityState: 'visible',
+    querySelector: () => script,
+    addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); }
+  };
+  return { window, document, beacons, fetches, storage, fire: (type) => (listeners[type] || []).forEach((fn) => fn()) };
+}
+
+test('the one-tag snippet starts itself from data-write-key, records the page view and replays queued calls', () => {
+  const page = fakePage({ 'data-write-key': 'wk-tag' }, [['track', 'add_to_cart', { product_id: 'p-1' }]]);
+  ff.installInBrowser(page.window, page.document);
+  const api = page.window.funnelflow;
+  assert.equal(typeof api.track, 'function');
+  api.push(['track', 'product_view', { product_id: 'p-2' }]);
+  const queued = JSON.parse(page.storage.getItem('ff_queue'));
+  assert.deepEqual(queued.map((e) => e.event_type), ['add_to_cart', 'page_view', 'product_view']);
+  assert.equal(queued[1].page_url, 'https://shop.example/p/1?utm_source=newsletter');
+  assert.equal(queued[1].referrer, 'https://mail.example/');
+  assert.equal(queued[1].utm_source, 'newsletter');
+  assert.deepEqual(queued[1].metadata, { title: 'Socks' });
+
+  // hiding the page hands the queue to sendBeacon, at the script's own origin
+  page.document.visibilityState = 'hidden';
+  page.fire('visibilitychange');
+  assert.equal(page.beacons.length, 1);
+  assert.equal(page.beacons[0].url, 'https://ingest.example/api/batch');
+  assert.equal(page.beacons[0].body.write_key, 'wk-tag');
+  assert.equal(page.beacons[0].body.events.length, 3);
+  assert.equal(api.anonymousId(), queued[0].anonymous_id);
+});
+
+test('without data-write-key nothing starts until init, and calls made before it are kept', () => {
+  const page = fakePage({}, undefined);
+  ff.installInBrowser(page.window, page.document);
+  const api = page.window.funnelflow;
+  api.track('add_to_cart', { product_id: 'p-9' });
+  assert.equal(page.storage.getItem('ff_queue'), null);
+  api.init({ writeKey: 'wk-init', endpoint: 'https://collect.example' });
+  assert.deepEqual(JSON.parse(page.storage.getItem('ff_queue')).map((e) => e.product_id), ['p-9']);
+  page.fire('pagehide');
+  assert.equal(page.beacons[0].url, 'https://collect.example/api/batch');
+  assert.equal(page.beacons[0].body.write_key, 'wk-init');
+});

@@ -513,12 +513,14 @@
       identify: function () { return call('identify', arguments); },
       reset: function () { return call('reset', arguments); },
       flush: function () { return tracker ? tracker.flush() : Promise.resolve(pending.length); },
+      /** The queued-call form of the snippet, still usable once the script has loaded. */
+      push: function (c) { return api[c[0]].apply(api, c.slice(1)); },
       anonymousId: function () { return tracker && tracker.anonymousId(); },
       sessionId: function () { return tracker && tracker.sessionId(); },
       createTracker: createTracker
     };
     window.funnelflow = api;
-    early.forEach(function (c) { if (api[c[0]]) { api[c[0]].apply(api, c.slice(1)); } });
+    early.forEach(function (c) { if (api[c[0]]) { api.push(c); } });
 
     var script = document.currentScript || document.querySelector('script[data-write-key]');
     var key = script && script.getAttribute('data-write-key');

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code funnelflow bench …}: benchmarks that print their figures beside a baseline measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints its figures beside a baseline taken in the same run.",
-        subcommands = {IngestBenchmark.class, FreshnessBenchmark.class, SimulatorBenchmark.class})
+        subcommands = {IngestBenchmark.class, FreshnessBenchmark.class, SimulatorBenchmark.class, PredictionBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {

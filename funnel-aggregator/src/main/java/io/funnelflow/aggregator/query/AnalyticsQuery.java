@@ -1,6 +1,7 @@
 package io.funnelflow.aggregator.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.funnelflow.aggregator.funnel.FunnelReport;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -37,7 +38,7 @@ public final class AnalyticsQuery {
     public record Kpis(Instant from, Instant to, long sessions, long uniqueVisitors, long convertedSessions,
                        double conversionRate, long purchases, BigDecimal revenue, BigDecimal averageOrderValue,
                        double averageSessionSeconds, long cartSessions, double cartAbandonmentRate,
-                       Map<String, Long> eventsByType) {
+                       Map<String, Long> eventsByType, Map<String, BigDecimal> revenueBySource) {
     }
 
     public record Point(String bucket, long events, BigDecimal revenue) {
@@ -93,7 +94,8 @@ public final class AnalyticsQuery {
                     long abandoned = rs.getLong(8);
                     k = new Kpis(range.from(), range.to(), sessions, rs.getLong(2), converted, ratio(converted, sessions),
                             purchases, revenue, purchases == 0 ? BigDecimal.ZERO : revenue.divide(BigDecimal.valueOf(purchases), 2, RoundingMode.HALF_UP),
-                            Math.round(rs.getDouble(6) * 10) / 10.0, carts, ratio(abandoned, carts), eventsByType(c, range));
+                            Math.round(rs.getDouble(6) * 10) / 10.0, carts, ratio(abandoned, carts), eventsByType(c, range),
+                            revenueBySource(c, range));
                 }
             }
             return k;
@@ -139,6 +141,21 @@ public final class AnalyticsQuery {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Revenue of the range's sessions per utm_source, the largest first; sessions without one under "(none)". */
+    private static Map<String, BigDecimal> revenueBySource(Connection c, TimeRange range) throws SQLException {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(utm_source, '" + FunnelReport.NO_BREAKDOWN_VALUE
+                + "'), sum(revenue) FROM sessions WHERE started_at >= ? AND started_at < ? AND revenue > 0 GROUP BY 1 ORDER BY 2 DESC, 1")) {
+            bind(ps, range);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getBigDecimal(2));
                 }
             }
         }

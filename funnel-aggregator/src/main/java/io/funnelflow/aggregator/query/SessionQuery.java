@@ -65,12 +65,14 @@ public final class SessionQuery {
         }
     }
 
+    /** Session bounds are kept to the millisecond, event times to the microsecond: the end's whole millisecond belongs to it. */
     private static List<EventView> events(Connection c, String sessionKey, Instant start, Instant end) throws SQLException {
         List<EventView> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT event_id, event_type, event_time, received_at, page_url, product_id, product_name, price, quantity,
                        revenue, currency, metadata::text
-                FROM events WHERE session_key = ? AND event_time >= ? AND event_time <= ?
+                FROM events WHERE session_key = ? AND event_time >= ?
+                              AND event_time < ?::timestamptz + interval '1 millisecond'
                 ORDER BY event_time, event_id""")) {
             ps.setString(1, sessionKey);
             ps.setTimestamp(2, java.sql.Timestamp.from(start));

@@ -1,0 +1,115 @@
+package io.funnelflow.insights.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.insights.Funnels;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP API over posted metrics, with no LLM configured and no aggregator reachable. */
+class InsightsControllerTest {
+
+    static EmbeddedServer server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
+                // nothing listens there: a range request must answer 503, not hang or pretend
+                "micronaut.http.services.aggregator.url", "http://127.0.0.1:9"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String metricsBody() throws Exception {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.set("metrics", Json.mapper().readTree(Json.mapper().writerFor(io.funnelflow.insights.metrics.Metrics.class)
+                .writeValueAsString(Funnels.shopA())));
+        return body.toString();
+    }
+
+    @Test
+    void postedMetricsGetRulesInsightsSayingWhyAndTheAliasAnswersTheSame() throws Exception {
+        String body = metricsBody();
+        assertThat(body).contains("\"converted_sessions\"", "\"revenue_by_source\"", "\"events_by_hour\"");
+        HttpResponse<String> first = post("/api/insights", body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode json = Json.mapper().readTree(first.body());
+        assertThat(json.path("analyst").path("kind").asText()).isEqualTo("rules");
+        assertThat(json.path("analyst").path("reason").asText()).contains("no LLM is configured");
+        assertThat(json.path("observations")).hasSizeBetween(3, 5);
+        assertThat(json.path("observations").get(0).path("text").asText()).contains("product_view to add_to_cart", "70.0%");
+        assertThat(json.path("recommendations").get(0).path("observation_id").asText()).isEqualTo("o1");
+        assertThat(json.path("recommendations").get(0).path("figures").toString()).contains("funnel.largest_drop.drop_off_rate = 70.0%");
+        assertThat(json.path("range").path("from").asText()).isEqualTo("2026-11-15T00:00:00Z");
+        assertThat(json.path("generated_at").asText()).isNotBlank();
+        assertThat(json.path("id").asText()).isNotBlank();
+        assertThat(json.path("facts").toString()).contains("\"funnel.largest_drop\"");
+
+        // the same data again is the cached answer: same id, no second analysis
+        JsonNode again = Json.mapper().readTree(post("/api/generate_insights", body).body());
+        assertThat(again.path("id").asText()).isEqualTo(json.path("id").asText());
+    }
+
+    @Test
+    void otherDataIsAnotherAnswer() throws Exception {
+        String a = Json.mapper().readTree(post("/api/insights", metricsBody()).body()).path("id").asText();
+        ObjectNode other = (ObjectNode) Json.mapper().readTree(metricsBody());
+        ((ObjectNode) other.path("metrics").path("current")).put("sessions", 1200);
+        JsonNode b = Json.mapper().readTree(post("/api/insights", other.toString()).body());
+        assertThat(b.path("id").asText()).isNotEqualTo(a);
+        assertThat(b.path("range").path("data_version").asText()).isNotBlank();
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() throws Exception {
+        assertProblem(post("/api/insights", "{\"hours\": 0}"), "hours");
+        assertProblem(post("/api/insights", "{\"hours\": \"a day\"}"), "hours");
+        assertProblem(post("/api/insights", "{\"hours\": 2.5}"), "hours");
+        assertProblem(post("/api/insights", "{\"breakdown\": \"country\"}"), "breakdown");
+        assertProblem(post("/api/insights", "{\"hourz\": 3}"), "hourz");
+        assertProblem(post("/api/insights", "[1, 2]"), "body");
+        assertProblem(post("/api/generate_insights", "{}"), "metrics");
+        assertProblem(post("/api/insights", "{\"metrics\": {\"funnel\": []}}"), "metrics.funnel");
+        String body = metricsBody();
+        assertProblem(post("/api/insights", body.replace("\"converted_sessions\":42", "\"converted_sessions\":4200")),
+                "metrics.current.converted_sessions");
+        assertProblem(post("/api/insights", body.replace("\"sessions\":1100", "\"sessions\":\"many\"")), "metrics.current.sessions");
+        assertProblem(post("/api/insights", body.replace("{\"metrics\":", "{\"hours\": 3, \"metrics\":")), "hours");
+    }
+
+    @Test
+    void anUnreachableAggregatorIsA503WithRetryAfter() throws Exception {
+        HttpResponse<String> r = post("/api/insights", "{\"hours\": 24}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        assertThat(r.body()).contains("aggregator");
+    }
+
+    static void assertProblem(HttpResponse<String> r, String field) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode json = Json.mapper().readTree(r.body());
+        assertThat(json.path("field").asText()).as(r.body()).isEqualTo(field);
+        assertThat(json.path("reason").asText()).isNotBlank();
+    }
+}

@@ -1,0 +1,101 @@
+package io.funnelflow.prediction;
+
+import io.funnelflow.prediction.model.ModelCard;
+import io.funnelflow.prediction.model.ModelRegistry;
+import io.funnelflow.prediction.model.ModelTrainer;
+import io.funnelflow.prediction.model.Trained;
+import io.funnelflow.prediction.scoring.Scorer;
+import io.funnelflow.prediction.store.SessionHistory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Trains, records and serves model versions: a run reads the completed sessions of the history
+ * window, trains, records the version in the registry whatever its verdict, and serves it only if it
+ * passed the gates. At start the newest served version is loaded back from its files.
+ */
+public final class ModelService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
+
+    private final SessionHistory history;
+    private final ModelTrainer trainer;
+    private final ModelRegistry registry;
+    private final Scorer scorer;
+    private final Duration window;
+    private final Clock clock;
+    private final ReentrantLock training = new ReentrantLock();
+
+    public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
+                        Duration window, Clock clock) {
+        this.history = history;
+        this.trainer = trainer;
+        this.registry = registry;
+        this.scorer = scorer;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /** Thrown when a training run is asked for while one is under way. */
+    public static final class TrainingInProgressException extends RuntimeException {
+        TrainingInProgressException() {
+            super("a training run is under way");
+        }
+    }
+
+    /** Loads the newest served version, if any, and the base rate. */
+    public Optional<ModelCard> load() {
+        scorer.baseline(history.baseline());
+        Optional<Trained> served = registry.loadServed();
+        served.ifPresent(t -> {
+            scorer.serve(t);
+            LOG.info("serving model {} (AUC {})", t.card().version(), t.card().auc());
+        });
+        if (served.isEmpty()) {
+            LOG.info("no trained model yet: answering with the base rate {}", scorer.baseline().rate());
+        }
+        return served.map(Trained::card);
+    }
+
+    public ModelCard train() {
+        if (!training.tryLock()) {
+            throw new TrainingInProgressException();
+        }
+        try {
+            var sessions = history.completedSessions(clock.instant().minus(window));
+            Trained trained = trainer.train(sessions, clock.instant());
+            registry.record(trained);
+            scorer.baseline(history.baseline());
+            if (trained.card().served()) {
+                scorer.serve(trained);
+                LOG.info("trained and serving {}: AUC {} on {} newer sessions, {} ms", trained.card().version(),
+                        trained.card().auc(), trained.card().testSessions(), trained.card().trainingMillis());
+            } else {
+                LOG.info("trained {} but not serving it: {}", trained.card().version(), trained.card().reason());
+            }
+            return trained.card();
+        } finally {
+            training.unlock();
+        }
+    }
+
+    /** A scheduled run: skipped if one is under way, and never lets an error end the schedule. */
+    public void trainQuietly() {
+        try {
+            train();
+        } catch (TrainingInProgressException e) {
+            LOG.info("scheduled training skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("scheduled training failed", e);
+        }
+    }
+
+    public boolean training() {
+        return training.isLocked();
+    }
+}

@@ -1,0 +1,111 @@
+package io.funnelflow.prediction;
+
+import io.funnelflow.prediction.incentive.IncentiveRules;
+import io.funnelflow.prediction.model.ModelFiles;
+import io.funnelflow.prediction.model.ModelRegistry;
+import io.funnelflow.prediction.model.ModelTrainer;
+import io.funnelflow.prediction.model.TrainingSettings;
+import io.funnelflow.prediction.scoring.LiveScoring;
+import io.funnelflow.prediction.scoring.PredictionStream;
+import io.funnelflow.prediction.scoring.Scorer;
+import io.funnelflow.prediction.scoring.ScoringStats;
+import io.funnelflow.prediction.store.PredictionStore;
+import io.funnelflow.prediction.store.SessionHistory;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskScheduler;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Wires the plain prediction classes: the served model is loaded before the live stream starts, and a
+ * schedule retrains when {@code funnelflow.prediction.train-every} is set.
+ */
+@Factory
+public class PredictionBeans {
+
+    @Singleton
+    TrainingSettings trainingSettings(@Value("${funnelflow.prediction.trees:30}") int trees,
+                                      @Value("${funnelflow.prediction.depth:8}") int depth,
+                                      @Value("${funnelflow.prediction.snapshots-per-session:2}") int snapshots,
+                                      @Value("${funnelflow.prediction.test-share:0.2}") double testShare,
+                                      @Value("${funnelflow.prediction.min-positives:1000}") int minPositives,
+                                      @Value("${funnelflow.prediction.min-negatives:1000}") int minNegatives,
+                                      @Value("${funnelflow.prediction.auc-floor:0.7}") double aucFloor,
+                                      @Value("${funnelflow.prediction.personas:5}") int personas,
+                                      @Value("${funnelflow.prediction.seed:42}") long seed) {
+        return new TrainingSettings(trees, depth, 0.7f, snapshots, testShare, minPositives, minNegatives, aucFloor, personas, seed);
+    }
+
+    @Singleton
+    IncentiveRules incentiveRules(@Value("${funnelflow.prediction.incentives.likely-buyer:0.7}") double likelyBuyer,
+                                  @Value("${funnelflow.prediction.incentives.loyal-purchases:2}") int loyal,
+                                  @Value("${funnelflow.prediction.incentives.discount-cart:80}") double discountCart,
+                                  @Value("${funnelflow.prediction.incentives.discount-floor:0.1}") double discountFloor,
+                                  @Value("${funnelflow.prediction.incentives.free-shipping-line:60}") double freeShipping,
+                                  @Value("${funnelflow.prediction.incentives.urgency-views:3}") int urgencyViews,
+                                  @Value("${funnelflow.prediction.incentives.held-out-share:0.1}") double heldOut) {
+        return new IncentiveRules(new IncentiveRules.Settings(likelyBuyer, loyal, discountCart, discountFloor,
+                freeShipping, urgencyViews, heldOut));
+    }
+
+    @Singleton
+    Scorer scorer(IncentiveRules rules) {
+        return new Scorer(rules);
+    }
+
+    @Singleton
+    SessionHistory sessionHistory(DataSource dataSource) {
+        return new SessionHistory(dataSource);
+    }
+
+    @Singleton
+    PredictionStore predictionStore(DataSource dataSource) {
+        return new PredictionStore(dataSource);
+    }
+
+    @Singleton
+    ModelRegistry modelRegistry(DataSource dataSource, @Value("${funnelflow.prediction.model-dir:}") String modelDir,
+                                @Value("${funnelflow.data-dir:}") String dataDir) {
+        Path dir = !modelDir.isBlank() ? Path.of(modelDir)
+                : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "models");
+        return new ModelRegistry(dataSource, new ModelFiles(dir));
+    }
+
+    @Singleton
+    ScoringStats scoringStats() {
+        return new ScoringStats(100_000);
+    }
+
+    @Context
+    ModelService modelService(SessionHistory history, TrainingSettings settings, ModelRegistry registry, Scorer scorer,
+                              @Value("${funnelflow.prediction.history-window:90d}") Duration window,
+                              @Value("${funnelflow.prediction.train-every:0s}") Duration every,
+                              @Named("scheduled") TaskScheduler scheduler) {
+        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
+        service.load();
+        if (!every.isZero()) {
+            scheduler.scheduleWithFixedDelay(every, every, service::trainQuietly);
+        }
+        return service;
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    PredictionStream predictionStream(ModelService models, Scorer scorer, SessionHistory history, PredictionStore store,
+                                      ScoringStats stats, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                      @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
+                                      @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
+        PredictionStream stream = new PredictionStream(bootstrap, groupId,
+                new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
+        stream.start();
+        return stream;
+    }
+}

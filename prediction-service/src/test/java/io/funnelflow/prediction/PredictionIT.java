@@ -1,0 +1,298 @@
+package io.funnelflow.prediction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.launcher.Ports;
+import io.funnelflow.launcher.ServiceProcess;
+import io.funnelflow.testing.SharedKafka;
+import io.funnelflow.testing.SharedPostgres;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole prediction path on real parts: simulator history goes through Kafka and the real
+ * aggregator (its jar) into PostgreSQL; the service trains on it, records the version, serves it to
+ * live simulated shoppers whose predictions a plain consumer reads back, and after a restart serves
+ * the very same version.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PredictionIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String PROBE = """
+            {"time_on_site": 420, "pages_visited": 4, "cart_value": 89.9, "previous_purchases": 1, "device_type": "desktop",
+             "product_views": 5, "cart_adds": 2, "checkouts": 1, "utm_source": "google", "utm_medium": "cpc", "hour": 20, "weekday": 3}""";
+
+    static ServiceProcess aggregator;
+    static EmbeddedServer prediction;
+    static String jdbcUrl;
+    static Path dataDir;
+    static String trainedVersion;
+    static JsonNode probeBeforeRestart;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String bootstrap = SharedKafka.bootstrapServers();
+        jdbcUrl = SharedPostgres.newDatabase("prediction_it");
+        dataDir = Files.createTempDirectory("prediction-it");
+        int port = Ports.free();
+        Map<String, String> env = Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_JDBC_URL", jdbcUrl,
+                "FUNNELFLOW_JDBC_USER", SharedPostgres.user(), "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
+                "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port), "FUNNELFLOW_DATA_DIR", dataDir.toString());
+        aggregator = ServiceProcess.start("funnel-aggregator", jar("funnel-aggregator"), "http://127.0.0.1:" + port, env,
+                "384m", Path.of("target", "it-logs", "funnel-aggregator.log"), Duration.ofSeconds(180));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (prediction != null) {
+            prediction.getApplicationContext().close();
+        }
+        if (aggregator != null) {
+            aggregator.close();
+        }
+    }
+
+    static Path jar(String module) {
+        return Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
+    }
+
+    static EmbeddedServer startPrediction() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", -1);
+        props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
+        props.put("datasources.default.url", jdbcUrl);
+        props.put("datasources.default.username", SharedPostgres.user());
+        props.put("datasources.default.password", SharedPostgres.password());
+        props.put("funnelflow.data-dir", dataDir.toString());
+        props.put("funnelflow.prediction.min-positives", 150);
+        props.put("funnelflow.prediction.min-negatives", 150);
+        return ApplicationContext.run(EmbeddedServer.class, props);
+    }
+
+    static void simulate(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar("simulator").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--target", "kafka", "--bootstrap", SharedKafka.bootstrapServers(), "--quiet"));
+        Path log = Path.of("target", "it-logs", "simulator-" + args[0] + ".log");
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor()).as("simulator exit, see " + log).isZero();
+    }
+
+    static long closedSessions() throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sessions WHERE closed")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void trainsOnBackfilledHistoryAndServesAModelThatSeparatesBuyers() throws Exception {
+        Path truth = Path.of("target", "it", "backfill-truth.json");
+        simulate("backfill", "--seed", "21", "--days", "12", "--sessions", "700", "--ground-truth", truth.toString());
+        long sessions = Json.mapper().readTree(truth.toFile()).get("ground_truth").get("sessions").asLong();
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(closedSessions()).isEqualTo(sessions));
+
+        prediction = startPrediction();
+        JsonNode before = get("/api/model");
+        assertThat(before.get("model").asText()).isEqualTo("baseline");
+        assertThat(before.get("baseline").get("rate").asDouble()).isBetween(0.01, 0.5);
+
+        HttpResponse<String> trained = post("/api/model/train", "");
+        assertThat(trained.statusCode()).as(trained.body()).isEqualTo(200);
+        JsonNode card = Json.mapper().readTree(trained.body());
+        assertThat(card.get("status").asText()).as(card.path("reason").asText()).isEqualTo("served");
+        assertThat(card.get("auc").asDouble()).as("AUC on the newer sessions").isGreaterThanOrEqualTo(0.75);
+        assertThat(card.get("train_sessions").asLong() + card.get("test_sessions").asLong()).isEqualTo(sessions);
+        assertThat(Instant.parse(card.get("test_from").asText())).isAfter(Instant.parse(card.get("train_from").asText()));
+        assertThat(card.get("calibration")).hasSize(10);
+        assertThat(card.get("personas")).hasSize(5);
+        trainedVersion = card.get("version").asText();
+
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             PreparedStatement ps = c.prepareStatement("SELECT status, auc, positives, negatives, provenance, propensity_file, files_sha256 FROM models WHERE version = ?")) {
+            ps.setString(1, trainedVersion);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("served");
+                assertThat(rs.getDouble(2)).isEqualTo(card.get("auc").asDouble());
+                assertThat(rs.getInt(3)).isGreaterThanOrEqualTo(150);
+                assertThat(rs.getString(5)).contains("RandomForestTrainer");
+                assertThat(Path.of(rs.getString(6))).exists();
+                assertThat(rs.getString(7)).hasSize(64);
+            }
+        }
+        JsonNode model = get("/api/model");
+        assertThat(model.get("model_version").asText()).isEqualTo(trainedVersion);
+        assertThat(get("/health").get("details").get("model").get("details").get("trained_model_served").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void liveSessionsArePredictedOnTheTopicByTheServedModel() throws Exception {
+        Instant liveStart = Instant.now().minusSeconds(5);
+        simulate("live", "--seed", "22", "--sessions", "40", "--rate", "300", "--speed", "600");
+        Set<String> liveSessions = new HashSet<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            liveSessions.clear();
+            try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+                 PreparedStatement ps = c.prepareStatement("SELECT session_id FROM sessions WHERE started_at >= ?")) {
+                ps.setTimestamp(1, java.sql.Timestamp.from(liveStart));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        liveSessions.add(rs.getString(1));
+                    }
+                }
+            }
+            assertThat(liveSessions).hasSizeGreaterThanOrEqualTo(40);
+        });
+
+        Map<String, List<Prediction>> bySession = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "prediction-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.PREDICTIONS.name()));
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() != null) {
+                        Prediction p = Json.mapper().readValue(r.value(), Prediction.class);
+                        assertThat(r.key()).isEqualTo(p.sessionId());
+                        bySession.computeIfAbsent(p.sessionId(), k -> new ArrayList<>()).add(p);
+                    }
+                }
+                assertThat(bySession.keySet()).containsAll(liveSessions);
+            });
+        }
+        Set<String> personas = new HashSet<>();
+        for (String id : liveSessions) {
+            List<Prediction> ps = bySession.get(id);
+            for (Prediction p : ps) {
+                assertThat(p.modelVersion()).isEqualTo(trainedVersion);
+                assertThat(p.purchaseProbability()).isBetween(0.0, 1.0);
+                assertThat(p.confidenceLow()).isLessThanOrEqualTo(p.purchaseProbability());
+                assertThat(p.confidenceHigh()).isGreaterThanOrEqualTo(p.purchaseProbability());
+                assertThat(p.incentive()).isIn("discount", "loyalty_points", "free_shipping", "urgency_message", "none");
+                assertThat(p.incentiveReason()).isNotBlank();
+                assertThat(p.scoredAt()).isAfter(liveStart);
+                personas.add(p.persona());
+            }
+            assertThat(ps.size()).as("published on meaningful change only").isLessThanOrEqualTo(
+                    eventsOf(id));
+        }
+        assertThat(personas).as("live shoppers fall into named personas").isNotEmpty()
+                .allSatisfy(p -> assertThat(p).isNotEqualTo("unknown"));
+
+        // predictions are kept in PostgreSQL too, and the analytics read them
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
+            assertThat(shares.size()).isGreaterThanOrEqualTo(1);
+            long counted = 0;
+            for (JsonNode s : shares) {
+                counted += s.get("sessions").asLong();
+            }
+            assertThat(counted).isGreaterThanOrEqualTo(liveSessions.size());
+        });
+        assertThat(get("/api/analytics/incentives").get("held_out_share").asDouble()).isEqualTo(0.1);
+    }
+
+    static int eventsOf(String sessionId) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             PreparedStatement ps = c.prepareStatement("SELECT events FROM sessions WHERE session_id = ?")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBadPredictRequestNamesTheField() throws Exception {
+        HttpResponse<String> missing = post("/api/predict", "{\"time_on_site\": 10, \"pages_visited\": 1, \"cart_value\": 0, \"previous_purchases\": 0}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(missing.body()).get("field").asText()).isEqualTo("device_type");
+        HttpResponse<String> negative = post("/api/predict", PROBE.replace("89.9", "-5"));
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(negative.body()).get("field").asText()).isEqualTo("cart_value");
+        HttpResponse<String> unknown = post("/api/predict", PROBE.replace("\"hour\"", "\"hours\""));
+        assertThat(Json.mapper().readTree(unknown.body()).get("field").asText()).isEqualTo("hours");
+        HttpResponse<String> notJson = post("/api/predict", "[1,2]");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> ok = post("/api/predict", PROBE);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        probeBeforeRestart = Json.mapper().readTree(ok.body());
+        assertThat(probeBeforeRestart.get("model").asText()).isEqualTo("trained");
+        assertThat(probeBeforeRestart.get("model_version").asText()).isEqualTo(trainedVersion);
+    }
+
+    @Test
+    @Order(4)
+    void aRestartServesTheSameVersionAndScoresAlike() throws Exception {
+        prediction.getApplicationContext().close();
+        prediction = startPrediction();
+        assertThat(get("/api/model").get("model_version").asText()).isEqualTo(trainedVersion);
+        JsonNode after = Json.mapper().readTree(post("/api/predict", PROBE).body());
+        assertThat(after.get("purchase_probability").asDouble()).isEqualTo(probeBeforeRestart.get("purchase_probability").asDouble());
+        assertThat(after.get("confidence_low").asDouble()).isEqualTo(probeBeforeRestart.get("confidence_low").asDouble());
+        assertThat(after.get("persona").asText()).isEqualTo(probeBeforeRestart.get("persona").asText());
+        assertThat(after.get("incentive").asText()).isEqualTo(probeBeforeRestart.get("incentive").asText());
+    }
+
+    static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+        return Json.mapper().readTree(r.body());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
