@@ -20,6 +20,7 @@
     reloadTimer: null,
     renderQueued: false,
     personasAt: 0,
+    personasTimer: null,
     loads: 0
   };
 
@@ -284,6 +285,17 @@
     }
   }
 
+  /** A session got (another) persona: the distribution is worth asking for again, at most every 5 s. */
+  function schedulePersonas() {
+    if (state.personasTimer) {
+      return;
+    }
+    state.personasTimer = setTimeout(() => {
+      state.personasTimer = null;
+      reloadPersonas();
+    }, Math.max(500, 5000 - (Date.now() - state.personasAt)));
+  }
+
   // ---- insights ---------------------------------------------------------------------------------
 
   async function askAnalyst() {
@@ -334,7 +346,7 @@
       badge.textContent = 'analyst not stated';
       holder.dataset.kind = 'unknown';
     }
-    holder.replaceChildren(document.createTextNode('Answered by '), badge, detail);
+    holder.replaceChildren(document.createTextNode('Answered by '), badge, document.createTextNode(' '), detail);
   }
 
   function renderList(name, items) {
@@ -344,6 +356,12 @@
     list.replaceChildren(...entries.map((item) => {
       const li = document.createElement('li');
       li.textContent = itemText(item);
+      if (item && Array.isArray(item.figures) && item.figures.length) {
+        const figures = document.createElement('small');
+        figures.className = 'figures';
+        figures.textContent = 'based on ' + item.figures.join('; ');
+        li.appendChild(figures);
+      }
       return li;
     }));
   }
@@ -357,8 +375,7 @@
     }
     for (const key of ['text', 'statement', 'recommendation', 'observation', 'message', 'title', 'summary', 'action']) {
       if (typeof item[key] === 'string' && item[key]) {
-        const figures = Array.isArray(item.figures) && item.figures.length ? ' (' + item.figures.join(', ') + ')' : '';
-        return item[key] + figures;
+        return item[key];
       }
     }
     return JSON.stringify(item);
@@ -390,8 +407,12 @@
     source.addEventListener('session', (e) => {
       const row = parse(e.data);
       if (row) {
+        const before = state.rows.get(row.session_id);
         upsertRow(row);
         queueRender();
+        if (row.prediction && (!before || !before.prediction || before.prediction.persona !== row.prediction.persona)) {
+          schedulePersonas();
+        }
       }
     });
     source.addEventListener('session_removed', (e) => {
