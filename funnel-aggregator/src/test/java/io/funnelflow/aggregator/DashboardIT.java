@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.topic.Topic;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.Ports;
 import io.funnelflow.testing.SharedKafka;
@@ -147,8 +148,7 @@ class DashboardIT {
                     new BigDecimal("25.00"), BigDecimal.ZERO, 3, "newsletter", "email", "winter", "desktop", "web", "/",
                     null, "visitor-1", List.of(), List.of("page_view", "product_view", "add_to_cart"),
                     List.of(start.toEpochMilli(), start.toEpochMilli() + 20_000, start.toEpochMilli() + 40_000), false);
-            producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), id,
-                    Topics.SESSIONS.valueSerde().serializer().serialize(Topics.SESSIONS.name(), summary))).get(10, TimeUnit.SECONDS);
+            publish(producer, Topics.SESSIONS, id, summary);
 
             SseStream.Event shown = await().atMost(Duration.ofSeconds(30))
                     .until(() -> last(stream, id), e -> e != null);
@@ -160,8 +160,7 @@ class DashboardIT {
 
             Prediction prediction = new Prediction(id, null, 0.62, 0.55, 0.70, "research shopper", "free_shipping",
                     "a full cart that has not gone to checkout", false, "rf-test", Instant.now());
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), id,
-                    Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction))).get(10, TimeUnit.SECONDS);
+            publish(producer, Topics.PREDICTIONS, id, prediction);
 
             SseStream.Event scored = await().atMost(Duration.ofSeconds(30))
                     .until(() -> last(stream, id), e -> e != null && !e.data().get("prediction").isNull());
@@ -179,7 +178,7 @@ class DashboardIT {
             assertThat(refresh.data().get("at").asText()).isNotBlank();
 
             // a session that ceased to exist (merged into another by a late event) leaves the feed
-            producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), id, (byte[]) null)).get(10, TimeUnit.SECONDS);
+            publish(producer, Topics.SESSIONS, id, null);
             await().atMost(Duration.ofSeconds(30)).until(() -> stream.named("session_removed").stream()
                     .anyMatch(e -> id.equals(e.data().path("session_id").asText())));
             assertThat(json(get("/api/live/sessions")).findValuesAsText("session_id")).doesNotContain(id);
@@ -194,8 +193,7 @@ class DashboardIT {
             SessionSummary summary = new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
                     BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "a-2", List.of(),
                     List.of("page_view"), List.of(start.toEpochMilli()), false);
-            producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), id,
-                    Topics.SESSIONS.valueSerde().serializer().serialize(Topics.SESSIONS.name(), summary))).get(10, TimeUnit.SECONDS);
+            publish(producer, Topics.SESSIONS, id, summary);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/live/sessions")).findValuesAsText("session_id").contains(id));
         try (SseStream stream = new SseStream(HTTP, URI.create(base + "/api/live"))) {
@@ -222,10 +220,8 @@ class DashboardIT {
 
     @Test
     void insightsArePassedToTheInsightsServiceAndItsAnswerBack() throws Exception {
-        insightsStatus = 200;
-        insightsContentType = "application/json";
-        insightsAnswer = "{\"observations\":[\"Mobile converts at 1.2%\"],\"recommendations\":[],"
-                + "\"analyst\":{\"kind\":\"rules\",\"reason\":\"no LLM is configured\"}}";
+        insightsWill(200, "application/json", "{\"observations\":[\"Mobile converts at 1.2%\"],\"recommendations\":[],"
+                + "\"analyst\":{\"kind\":\"rules\",\"reason\":\"no LLM is configured\"}}");
         HttpResponse<String> answered = post("/api/insights", "{\"hours\":24,\"breakdown\":\"device\"}");
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(json(answered).get("analyst").get("kind").asText()).isEqualTo("rules");
@@ -234,38 +230,47 @@ class DashboardIT {
                 .isEqualTo(Json.mapper().readTree("{\"hours\":24,\"breakdown\":\"device\"}"));
 
         // the service's own refusal goes back as it is
-        insightsStatus = 400;
-        insightsAnswer = "{\"error\":\"invalid parameter\",\"parameter\":\"hours\",\"reason\":\"must be positive\"}";
+        insightsWill(400, "application/json", "{\"error\":\"invalid parameter\",\"parameter\":\"hours\",\"reason\":\"must be positive\"}");
         HttpResponse<String> refused = post("/api/insights", "{\"hours\":-1}");
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(json(refused).get("parameter").asText()).isEqualTo("hours");
 
-        // a failing or foreign service is a bad gateway
-        insightsStatus = 500;
-        insightsAnswer = "{\"message\":\"Internal Server Error\"}";
+        // a failing service is a bad gateway
+        insightsWill(500, "application/json", "{\"message\":\"Internal Server Error\"}");
         HttpResponse<String> failed = post("/api/insights", "{\"hours\":24}");
         assertThat(failed.statusCode()).isEqualTo(502);
         assertThat(json(failed).get("service").asText()).isEqualTo("insights-service");
 
         // a service without the endpoint (an older version) is a bad gateway too, not a "not found"
-        insightsStatus = 404;
-        insightsAnswer = "{\"message\":\"Not Found\"}";
+        insightsWill(404, "application/json", "{\"message\":\"Not Found\"}");
         HttpResponse<String> lacking = post("/api/insights", "{\"hours\":24}");
         assertThat(lacking.statusCode()).isEqualTo(502);
         assertThat(json(lacking).get("reason").asText()).contains("does not offer /api/insights");
 
-        insightsStatus = 200;
-        insightsContentType = "text/html";
-        insightsAnswer = "<html>something else</html>";
+        // so is something else listening there
+        insightsWill(200, "text/html", "<html>something else</html>");
         HttpResponse<String> foreign = post("/api/insights", "{\"hours\":24}");
         assertThat(foreign.statusCode()).isEqualTo(502);
         assertThat(json(foreign).get("reason").asText()).contains("without JSON");
+    }
+
+    /** What the stand-in insights service answers next. */
+    static void insightsWill(int status, String contentType, String body) {
+        insightsStatus = status;
+        insightsContentType = contentType;
+        insightsAnswer = body;
     }
 
     static SseStream.Event last(SseStream stream, String sessionId) {
         List<SseStream.Event> mine = stream.named("session").stream()
                 .filter(e -> sessionId.equals(e.data().path("session_id").asText())).toList();
         return mine.isEmpty() ? null : mine.get(mine.size() - 1);
+    }
+
+    /** Publishes a record (null: a tombstone) and waits until the broker has it. */
+    static <V> void publish(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) throws Exception {
+        byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
+        producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get(10, TimeUnit.SECONDS);
     }
 
     static KafkaProducer<String, byte[]> producer() {
