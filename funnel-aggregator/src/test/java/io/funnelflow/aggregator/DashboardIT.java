@@ -235,23 +235,20 @@ class DashboardIT {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(json(refused).get("parameter").asText()).isEqualTo("hours");
 
-        // a failing service is a bad gateway
-        insightsWill(500, "application/json", "{\"message\":\"Internal Server Error\"}");
-        HttpResponse<String> failed = post("/api/insights", "{\"hours\":24}");
-        assertThat(failed.statusCode()).isEqualTo(502);
-        assertThat(json(failed).get("service").asText()).isEqualTo("insights-service");
+        // a failing service, one without the endpoint (an older version) and something else listening
+        // there are each a bad gateway, with the reason
+        assertBadGateway(500, "application/json", "{\"message\":\"Internal Server Error\"}", "failed with status 500");
+        assertBadGateway(404, "application/json", "{\"message\":\"Not Found\"}", "does not offer /api/insights");
+        assertBadGateway(200, "text/html", "<html>something else</html>", "without JSON");
+    }
 
-        // a service without the endpoint (an older version) is a bad gateway too, not a "not found"
-        insightsWill(404, "application/json", "{\"message\":\"Not Found\"}");
-        HttpResponse<String> lacking = post("/api/insights", "{\"hours\":24}");
-        assertThat(lacking.statusCode()).isEqualTo(502);
-        assertThat(json(lacking).get("reason").asText()).contains("does not offer /api/insights");
-
-        // so is something else listening there
-        insightsWill(200, "text/html", "<html>something else</html>");
-        HttpResponse<String> foreign = post("/api/insights", "{\"hours\":24}");
-        assertThat(foreign.statusCode()).isEqualTo(502);
-        assertThat(json(foreign).get("reason").asText()).contains("without JSON");
+    static void assertBadGateway(int status, String contentType, String body, String reason) throws Exception {
+        insightsWill(status, contentType, body);
+        HttpResponse<String> answer = post("/api/insights", "{\"hours\":24}");
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(json(answer).get("error").asText()).isEqualTo("bad gateway");
+        assertThat(json(answer).get("service").asText()).isEqualTo("insights-service");
+        assertThat(json(answer).get("reason").asText()).contains(reason);
     }
 
     /** What the stand-in insights service answers next. */
