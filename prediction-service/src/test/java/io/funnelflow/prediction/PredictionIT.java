@@ -6,6 +6,9 @@ import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
+import io.funnelflow.prediction.features.SessionState;
+import io.funnelflow.prediction.model.LabelledSession;
+import io.funnelflow.prediction.store.SessionHistory;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.micronaut.context.ApplicationContext;
@@ -165,11 +168,51 @@ class PredictionIT {
         }
         JsonNode model = get("/api/model");
         assertThat(model.get("model_version").asText()).isEqualTo(trainedVersion);
+        assertThat(model.get("recent").get(0).get("version").asText()).isEqualTo(trainedVersion);
         assertThat(get("/health").get("details").get("model").get("details").get("trained_model_served").asBoolean()).isTrue();
     }
 
+    /**
+     * Training replays sessions from their events; serving reads the aggregator's summaries. Both must
+     * give the same state, or the model would be scored on numbers it never learned from.
+     */
     @Test
     @Order(2)
+    void trainingReplaysEverySessionAsTheAggregatorSummarisedIt() throws Exception {
+        List<LabelledSession> history = prediction.getApplicationContext().getBean(SessionHistory.class)
+                .completedSessions(Instant.EPOCH);
+        Map<String, SessionState> replayed = new HashMap<>();
+        for (LabelledSession s : history) {
+            SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.visitorId(), s.userId());
+            s.events().forEach(replay::add);
+            replayed.put(s.sessionId(), replay.state());
+        }
+        assertThat(replayed).hasSize((int) closedSessions());
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("""
+                     SELECT session_id, started_at, ended_at, events, page_views, product_views, cart_adds, cart_removes,
+                            checkouts, purchases, cart_value, device, platform, utm_source, utm_medium
+                     FROM sessions WHERE closed""")) {
+            int compared = 0;
+            while (rs.next()) {
+                SessionState r = replayed.get(rs.getString(1));
+                assertThat(r).as(rs.getString(1)).isNotNull();
+                assertThat(r.start().toEpochMilli()).isEqualTo(rs.getTimestamp(2).toInstant().toEpochMilli());
+                assertThat(r.moment().toEpochMilli()).isEqualTo(rs.getTimestamp(3).toInstant().toEpochMilli());
+                assertThat(new int[]{r.events(), r.pageViews(), r.productViews(), r.cartAdds(), r.cartRemoves(), r.checkouts(),
+                        r.purchases()}).as(rs.getString(1)).containsExactly(rs.getInt(4), rs.getInt(5), rs.getInt(6),
+                        rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10));
+                assertThat(r.cartValue()).isCloseTo(rs.getDouble(11), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(new String[]{r.device(), r.platform(), r.utmSource(), r.utmMedium()})
+                        .containsExactly(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15));
+                compared++;
+            }
+            assertThat(compared).isEqualTo(history.size());
+        }
+    }
+
+    @Test
+    @Order(3)
     void liveSessionsArePredictedOnTheTopicByTheServedModel() throws Exception {
         Instant liveStart = Instant.now().minusSeconds(5);
         simulate("live", "--seed", "22", "--sessions", "40", "--rate", "300", "--speed", "600");
@@ -250,7 +293,7 @@ class PredictionIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aBadPredictRequestNamesTheField() throws Exception {
         HttpResponse<String> missing = post("/api/predict", "{\"time_on_site\": 10, \"pages_visited\": 1, \"cart_value\": 0, \"previous_purchases\": 0}");
         assertThat(missing.statusCode()).isEqualTo(400);
@@ -271,7 +314,7 @@ class PredictionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRestartServesTheSameVersionAndScoresAlike() throws Exception {
         prediction.getApplicationContext().close();
         prediction = startPrediction();
