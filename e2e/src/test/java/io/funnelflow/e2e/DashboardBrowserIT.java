@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -164,6 +165,8 @@ class DashboardBrowserIT {
     @Test
     void aPurchaseInTheDemoStoreAppearsLiveOnTheOpenDashboard() throws Exception {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        // panels re-render while they are looked at
+        wait.ignoring(StaleElementReferenceException.class);
 
         // the analyst's window: the dashboard, connected to the live stream
         driver.get(aggregator.url() + "/");
@@ -210,16 +213,19 @@ class DashboardBrowserIT {
 
         // back to the dashboard, which was never reloaded
         driver.switchTo().window(dashboard);
-        By row = By.cssSelector("[data-testid=live-session][data-session-id='" + sessionId + "']");
-        WebElement live = wait.until(ExpectedConditions.presenceOfElementLocated(row));
-        wait.until(d -> "1".equals(d.findElement(row).getDomAttribute("data-purchases")));
-        live = driver.findElement(row);
-        assertThat(live.getDomAttribute("data-furthest-step")).isEqualTo("5");
-        assertThat(live.getText()).contains("newsletter / email").contains("purchase");
+        // the feed re-renders its rows as updates come: each look at the row is one atomic read in the page
+        wait.until(d -> {
+            Map<String, Object> r = liveRow(sessionId);
+            return r != null && "1".equals(r.get("purchases"));
+        });
+        Map<String, Object> live = liveRow(sessionId);
+        assertThat(live.get("furthest_step")).isEqualTo("5");
+        assertThat((String) live.get("text")).contains("newsletter / email").contains("purchase");
         // the prediction service scores the session: the row fills in
-        wait.until(d -> "true".equals(d.findElement(row).getDomAttribute("data-predicted")));
-        assertThat(driver.findElement(row).findElements(By.cssSelector("[data-testid=live-probability]"))).hasSize(1);
-        assertThat(driver.findElement(row).getText()).containsPattern("\\d+\\.\\d%");
+        wait.until(d -> "true".equals(liveRow(sessionId).get("predicted")));
+        live = liveRow(sessionId);
+        assertThat(live.get("probabilities")).isEqualTo(1L);
+        assertThat((String) live.get("text")).containsPattern("\\d+\\.\\d%");
         // and the persona distribution counts it
         wait.until(d -> !d.findElements(By.cssSelector("[data-testid=persona-row]")).isEmpty());
 
@@ -231,8 +237,8 @@ class DashboardBrowserIT {
 
         // broken down by source, the funnel has the campaign the shopper came from
         new Select(byTestId("breakdown-select")).selectByValue("utm_source");
-        wait.until(d -> !d.findElements(By.cssSelector("[data-testid=funnel-breakdown-table]")).isEmpty()
-                && d.findElement(By.cssSelector("[data-testid=funnel-breakdown-table]")).getText().contains("newsletter"));
+        wait.until(d -> String.valueOf(js("const t = document.querySelector('[data-testid=funnel-breakdown-table]');"
+                + " return t ? t.innerText : '';")).contains("newsletter"));
         screenshot("dashboard-by-source");
 
         // the charts are drawn by the library served from the aggregator
@@ -271,8 +277,8 @@ class DashboardBrowserIT {
         return driver.findElement(By.cssSelector("[data-testid='" + id + "']"));
     }
 
-    Object js(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     long loads() {
@@ -281,8 +287,21 @@ class DashboardBrowserIT {
     }
 
     long funnelCount(String eventType) {
-        List<WebElement> rows = driver.findElements(By.cssSelector("[data-testid='funnel-step-" + eventType + "']"));
-        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0).getDomAttribute("data-count"));
+        Object count = js("const tr = document.querySelector(\"[data-testid='funnel-step-\" + arguments[0] + \"']\");"
+                + " return tr ? tr.dataset.count : '0';", eventType);
+        return Long.parseLong((String) count);
+    }
+
+    /** The live feed's row of a session, read at once: its data attributes, text and probability bars; null without one. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> liveRow(String sessionId) {
+        return (Map<String, Object>) js("""
+                const tr = Array.from(document.querySelectorAll('[data-testid=live-session]'))
+                    .find(r => r.dataset.sessionId === arguments[0]);
+                return tr ? {purchases: tr.dataset.purchases, furthest_step: tr.dataset.furthestStep,
+                             predicted: tr.dataset.predicted, text: tr.innerText,
+                             probabilities: tr.querySelectorAll('[data-testid=live-probability]').length} : null;
+                """, sessionId);
     }
 
     static void screenshot(String name) throws IOException {
