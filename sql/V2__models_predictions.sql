@@ -38,6 +38,7 @@ CREATE TABLE predictions (
     incentive_reason     text             NOT NULL,
     held_out             boolean          NOT NULL,
     model_version        text             NOT NULL,
+    purchased            boolean          NOT NULL,
     closed               boolean          NOT NULL,
     PRIMARY KEY (session_id, session_events)
 );

@@ -30,6 +30,7 @@ public final class ModelService {
     private final Duration window;
     private final Clock clock;
     private final ReentrantLock training = new ReentrantLock();
+    private volatile String loadFailure;
 
     public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
                         Duration window, Clock clock) {
@@ -51,7 +52,15 @@ public final class ModelService {
     /** Loads the newest served version, if any, and the base rate. */
     public Optional<ModelCard> load() {
         scorer.baseline(history.baseline());
-        Optional<Trained> served = registry.loadServed();
+        Optional<Trained> served;
+        try {
+            served = registry.loadServed();
+        } catch (RuntimeException e) {
+            // files lost or altered: answer with the base rate rather than not at all, and say why
+            LOG.error("could not load the served model; answering with the base rate until the next training", e);
+            loadFailure = e.getMessage();
+            served = Optional.empty();
+        }
         served.ifPresent(t -> {
             scorer.serve(t);
             LOG.info("serving model {} (AUC {})", t.card().version(), t.card().auc());
@@ -60,6 +69,15 @@ public final class ModelService {
             LOG.info("no trained model yet: answering with the base rate {}", scorer.baseline().rate());
         }
         return served.map(Trained::card);
+    }
+
+    /** Re-reads the historical base rate that answers while no model is served. */
+    public void refreshBaseline() {
+        try {
+            scorer.baseline(history.baseline());
+        } catch (RuntimeException e) {
+            LOG.warn("could not refresh the base rate", e);
+        }
     }
 
     public ModelCard train() {
@@ -73,6 +91,7 @@ public final class ModelService {
             scorer.baseline(history.baseline());
             if (trained.card().served()) {
                 scorer.serve(trained);
+                loadFailure = null;
                 LOG.info("trained and serving {}: AUC {} on {} newer sessions, {} ms", trained.card().version(),
                         trained.card().auc(), trained.card().testSessions(), trained.card().trainingMillis());
             } else {
@@ -93,6 +112,11 @@ public final class ModelService {
         } catch (RuntimeException e) {
             LOG.error("scheduled training failed", e);
         }
+    }
+
+    /** Why the newest served version is not being served, if it could not be loaded at start. */
+    public String loadFailure() {
+        return loadFailure;
     }
 
     public boolean training() {

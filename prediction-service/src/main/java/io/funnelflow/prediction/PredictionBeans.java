@@ -91,6 +91,7 @@ public class PredictionBeans {
                               @Named("scheduled") TaskScheduler scheduler) {
         ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
         service.load();
+        scheduler.scheduleWithFixedDelay(Duration.ofMinutes(1), Duration.ofMinutes(1), service::refreshBaseline);
         if (!every.isZero()) {
             scheduler.scheduleWithFixedDelay(every, every, service::trainQuietly);
         }

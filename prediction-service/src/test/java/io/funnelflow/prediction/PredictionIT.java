@@ -326,6 +326,21 @@ class PredictionIT {
         assertThat(after.get("incentive").asText()).isEqualTo(probeBeforeRestart.get("incentive").asText());
     }
 
+    @Test
+    @Order(6)
+    void alteredModelFilesAreNotServedAndTheServiceSaysWhy() throws Exception {
+        prediction.getApplicationContext().close();
+        Path file = dataDir.resolve("models").resolve(trainedVersion).resolve("propensity.tribuo.gz");
+        Files.write(file, new byte[]{1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        prediction = startPrediction();
+        JsonNode model = get("/api/model");
+        assertThat(model.get("model").asText()).isEqualTo("baseline");
+        assertThat(model.get("reason").asText()).contains("could not load the served model").contains("checksum");
+        JsonNode answer = Json.mapper().readTree(post("/api/predict", PROBE).body());
+        assertThat(answer.get("model_version").asText()).isEqualTo("baseline");
+        assertThat(answer.get("purchase_probability").asDouble()).isEqualTo(model.get("baseline").get("rate").asDouble());
+    }
+
     static JsonNode get(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -80,7 +80,7 @@ public final class ModelRegistry {
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the model registry", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not load the served model", e);
+            throw new UncheckedIOException("could not load the served model: " + e.getMessage(), e);
         }
     }
 

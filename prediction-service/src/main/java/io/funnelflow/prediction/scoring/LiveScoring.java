@@ -86,7 +86,7 @@ public final class LiveScoring {
             }
             pending.put(s.sessionId(), next);
             removed.remove(s.sessionId());
-            rows.put(s.sessionId() + "#" + s.events(), new PredictionStore.Row(next, s.events(), s.start(), s.visitorId(), s.closed()));
+            rows.put(s.sessionId() + "#" + s.events(), new PredictionStore.Row(next, s.events(), s.start(), s.visitorId(), s.purchases() > 0, s.closed()));
             toPublish.add(next);
             return next;
         }

@@ -30,7 +30,8 @@ public final class PredictionStore {
     }
 
     /** A published prediction with the session facts it is filed under. */
-    public record Row(Prediction prediction, int sessionEvents, Instant sessionStart, String visitorId, boolean closed) {
+    public record Row(Prediction prediction, int sessionEvents, Instant sessionStart, String visitorId, boolean purchased,
+                      boolean closed) {
     }
 
     /** Writes predictions and removes those of sessions that ceased to exist, in one transaction. */
@@ -38,14 +39,14 @@ public final class PredictionStore {
         String upsert = """
                 INSERT INTO predictions (session_id, session_events, scored_at, session_start, visitor_id, user_id,
                     purchase_probability, confidence_low, confidence_high, persona, incentive, incentive_reason, held_out,
-                    model_version, closed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    model_version, purchased, closed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (session_id, session_events) DO UPDATE SET scored_at = excluded.scored_at,
                     session_start = excluded.session_start, visitor_id = excluded.visitor_id, user_id = excluded.user_id,
                     purchase_probability = excluded.purchase_probability, confidence_low = excluded.confidence_low,
                     confidence_high = excluded.confidence_high, persona = excluded.persona, incentive = excluded.incentive,
                     incentive_reason = excluded.incentive_reason, held_out = excluded.held_out,
-                    model_version = excluded.model_version, closed = excluded.closed""";
+                    model_version = excluded.model_version, purchased = excluded.purchased, closed = excluded.closed""";
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(upsert);
@@ -71,7 +72,8 @@ public final class PredictionStore {
                     ps.setString(12, p.incentiveReason());
                     ps.setBoolean(13, p.heldOut());
                     ps.setString(14, p.modelVersion());
-                    ps.setBoolean(15, r.closed());
+                    ps.setBoolean(15, r.purchased());
+                    ps.setBoolean(16, r.closed());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -90,13 +92,17 @@ public final class PredictionStore {
                                double revenue, double averageProbability) {
     }
 
-    /** Sessions started in [from, to) by the persona of their latest prediction, with their outcome. */
+    /**
+     * Sessions started in [from, to) by persona, with their outcome. A session's persona is the one it
+     * had before it purchased (its latest prediction before the purchase, else its latest): judged
+     * after the purchase, every buyer would look like a buyer and the report would only restate the outcome.
+     */
     public List<PersonaShare> personas(Instant from, Instant to) {
         String sql = """
                 WITH latest AS (
                     SELECT DISTINCT ON (p.session_id) p.session_id, p.persona, p.purchase_probability
                     FROM predictions p WHERE p.session_start >= ? AND p.session_start < ?
-                    ORDER BY p.session_id, p.session_events DESC)
+                    ORDER BY p.session_id, p.purchased, p.session_events DESC)
                 SELECT l.persona, count(*), count(*) FILTER (WHERE s.purchases > 0), coalesce(sum(s.revenue), 0),
                        avg(l.purchase_probability)
                 FROM latest l LEFT JOIN sessions s ON s.session_id = l.session_id

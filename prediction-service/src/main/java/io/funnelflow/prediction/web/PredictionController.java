@@ -70,7 +70,8 @@ public class PredictionController {
         List<ModelCard> recent = registry.recent(10);
         Baseline baseline = Baseline.of(scorer.baseline());
         if (served == null) {
-            String reason = recent.isEmpty() ? "no model trained yet" : "no version passed the gates; latest: " + recent.get(0).reason();
+            String reason = models.loadFailure() != null ? models.loadFailure()
+                    : recent.isEmpty() ? "no model trained yet" : "no version passed the gates; latest: " + recent.get(0).reason();
             return new ModelView("baseline", Scorer.BASELINE, reason, null, baseline, models.training(), recent);
         }
         return new ModelView("trained", served.card().version(), null, served.card(), baseline, models.training(), recent);
