@@ -1,5 +1,9 @@
 package io.funnelflow.aggregator;
 
+import io.funnelflow.aggregator.downstream.Downstream;
+import io.funnelflow.aggregator.live.LiveConsumer;
+import io.funnelflow.aggregator.live.LiveFeed;
+import io.funnelflow.aggregator.live.LiveStream;
 import io.funnelflow.aggregator.query.AnalyticsQuery;
 import io.funnelflow.aggregator.query.FunnelQuery;
 import io.funnelflow.aggregator.query.FunnelStore;
@@ -12,10 +16,12 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -51,10 +57,48 @@ public class AggregatorBeans {
     @Context
     @Bean(preDestroy = "close")
     PostgresSink sink(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                      @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
-        PostgresSink sink = new PostgresSink(bootstrap, applicationId + "-postgres-sink", new SinkWriter(dataSource));
+                      @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                      LiveStream live) {
+        PostgresSink sink = new PostgresSink(bootstrap, applicationId + "-postgres-sink", new SinkWriter(dataSource),
+                live::onDataWritten);
         sink.start();
         return sink;
+    }
+
+    @Singleton
+    LiveStream liveStream(@Value("${funnelflow.dashboard.refresh-interval:1s}") Duration refresh,
+                          @Value("${funnelflow.dashboard.ping-interval:20s}") Duration ping) {
+        return new LiveStream(refresh, ping, Clock.systemUTC());
+    }
+
+    @Singleton
+    LiveFeed liveFeed(LiveStream stream, @Value("${funnelflow.dashboard.live-sessions:50}") int capacity) {
+        LiveFeed feed = new LiveFeed(capacity, stream::onChange);
+        stream.attach(feed);
+        return feed;
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    LiveConsumer liveConsumer(LiveFeed feed, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
+        LiveConsumer consumer = new LiveConsumer(bootstrap, applicationId + "-live", feed);
+        consumer.start();
+        return consumer;
+    }
+
+    @Singleton
+    @Named("insights")
+    Downstream insights(@Value("${funnelflow.insights.url}") String url,
+                        @Value("${funnelflow.insights.timeout:90s}") Duration timeout) {
+        return new Downstream("insights-service", url, timeout);
+    }
+
+    @Singleton
+    @Named("prediction")
+    Downstream prediction(@Value("${funnelflow.prediction.url}") String url,
+                          @Value("${funnelflow.prediction.timeout:10s}") Duration timeout) {
+        return new Downstream("prediction-service", url, timeout);
     }
 
     @Singleton

@@ -38,11 +38,16 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final SinkWriter writer;
     private final AtomicReference<Instant> lastWrite = new AtomicReference<>();
+    private final Runnable afterWrite;
     private volatile boolean running = true;
     private final Thread thread;
 
-    public PostgresSink(String bootstrap, String groupId, SinkWriter writer) {
+    /**
+     * @param afterWrite told after each batch has been committed to PostgreSQL (on the sink's thread)
+     */
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite) {
         this.writer = writer;
+        this.afterWrite = afterWrite;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -84,6 +89,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     consumer.commitSync();
                     lastWrite.set(Instant.now());
                     backoff = 500;
+                    afterWrite.run();
                 } catch (Exception e) {
                     LOG.error("Writing {} records to PostgreSQL failed; retrying in {} ms: {}", records.count(), backoff, e.toString());
                     Thread.sleep(backoff);

@@ -1,0 +1,99 @@
+package io.funnelflow.aggregator.downstream;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Another FunnelFlow service the dashboard reaches through the aggregator, so that the page has one
+ * origin. {@link #get} and {@link #post} return the service's own answer when it gave one that makes
+ * sense to pass on (2xx, 4xx but 404), and throw {@link DownstreamException} — with a status for our own
+ * answer (503 unreachable or too slow; 502 failed, lacks the endpoint or answered what is not JSON) — when
+ * it did not.
+ */
+public final class Downstream {
+
+    private final String name;
+    private final URI base;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /** A JSON answer of the service: status and body, passed on as they are. */
+    public record Answer(int status, String body) {
+    }
+
+    public Downstream(String name, String baseUrl, Duration timeout) {
+        this.name = Objects.requireNonNull(name);
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public Answer get(String path, Map<String, String> query) throws InterruptedException {
+        return send(path, HttpRequest.newBuilder(uri(path, query)).GET());
+    }
+
+    public Answer post(String path, String jsonBody) throws InterruptedException {
+        return send(path, HttpRequest.newBuilder(uri(path, Map.of()))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
+    }
+
+    private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
+        } catch (HttpTimeoutException e) {
+            throw new DownstreamException(503, name, base, "did not answer within " + timeout.toSeconds() + " s");
+        } catch (IOException e) {
+            throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
+        }
+        int status = response.statusCode();
+        boolean json = response.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+        if (status >= 500) {
+            throw new DownstreamException(502, name, base, "failed with status " + status);
+        }
+        if (status == 404) {
+            // the paths passed on name no resource of their own: a 404 means the service lacks the endpoint
+            throw new DownstreamException(502, name, base, "does not offer " + path + " (status 404): is it an older version?");
+        }
+        if (!json) {
+            throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "
+                    + base + " really the " + name + "?");
+        }
+        return new Answer(status, response.body());
+    }
+
+    private URI uri(String path, Map<String, String> query) {
+        String q = query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return URI.create(base + path + (q.isEmpty() ? "" : "?" + q));
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

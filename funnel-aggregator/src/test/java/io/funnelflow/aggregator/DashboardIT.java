@@ -1,0 +1,279 @@
+package io.funnelflow.aggregator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.topic.Topic;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.launcher.Ports;
+import io.funnelflow.testing.SharedKafka;
+import io.funnelflow.testing.SharedPostgres;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard's server side against the real broker and PostgreSQL: the page and its chart library
+ * are served, the live stream carries a session as soon as its summary is on {@code funnelflow.sessions}
+ * and its prediction when that is on {@code funnelflow.predictions}, a refresh follows the PostgreSQL
+ * sink's commit, and the insights and personas panels reach their services through the aggregator —
+ * with a clear 503/502 when those are away or broken.
+ */
+class DashboardIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static EmbeddedServer aggregator;
+    static HttpServer insights;
+    static final List<String> insightsBodies = new CopyOnWriteArrayList<>();
+    static volatile int insightsStatus = 200;
+    static volatile String insightsContentType = "application/json";
+    static volatile String insightsAnswer = "";
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        insights = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        insights.createContext("/api/insights", exchange -> {
+            insightsBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] answer = insightsAnswer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", insightsContentType);
+            exchange.sendResponseHeaders(insightsStatus, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        insights.start();
+
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", -1);
+        props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
+        props.put("datasources.default.url", SharedPostgres.newDatabase("dashboard_it"));
+        props.put("datasources.default.username", SharedPostgres.user());
+        props.put("datasources.default.password", SharedPostgres.password());
+        props.put("funnelflow.aggregator.application-id", "dashboard-it");
+        props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("dashboard-it-state").toString());
+        props.put("funnelflow.insights.url", "http://127.0.0.1:" + insights.getAddress().getPort());
+        // nothing listens there: the prediction service is away
+        props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
+        aggregator = ApplicationContext.run(EmbeddedServer.class, props);
+        base = "http://127.0.0.1:" + aggregator.getPort();
+        // healthy includes: the live feed's consumer holds its partitions
+        await().atMost(Duration.ofSeconds(90)).until(() -> get("/health").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (aggregator != null) {
+            aggregator.getApplicationContext().close();
+        }
+        if (insights != null) {
+            insights.stop(0);
+        }
+    }
+
+    static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return Json.mapper().readTree(response.body());
+    }
+
+    @Test
+    void theDashboardAndItsChartLibraryAreServedFromTheAggregator() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("data-testid=\"live-feed\"").doesNotContain("${");
+
+        String script = page.body().replaceAll("(?s).*<script src=\"(/webjars/[^\"]+)\".*", "$1");
+        assertThat(script).startsWith("/webjars/chart.js/").endsWith("/dist/chart.umd.min.js");
+        HttpResponse<String> library = get(script);
+        assertThat(library.statusCode()).isEqualTo(200);
+        assertThat(library.body()).contains("Chart");
+
+        for (String asset : List.of("/app.js", "/style.css", "/favicon.svg")) {
+            assertThat(get(asset).statusCode()).as(asset).isEqualTo(200);
+        }
+        // the API is not shadowed by the static files
+        assertThat(get("/api/analytics?hours=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theLiveStreamShowsASessionAtOnceItsPredictionWhenItComesAndARefreshAfterPostgresHasIt() throws Exception {
+        String id = "dash-" + UUID.randomUUID();
+        try (SseStream stream = new SseStream(HTTP, URI.create(base + "/api/live"));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stream.named("snapshot").isEmpty());
+            assertThat(stream.contentType()).startsWith("text/event-stream");
+            int refreshesBefore = stream.named("refresh").size();
+
+            Instant start = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+            SessionSummary summary = new SessionSummary(id, id, "visitor-1", start, start.plusSeconds(40), 40, 3, 1, 1, 1, 0, 0, 0,
+                    new BigDecimal("25.00"), BigDecimal.ZERO, 3, "newsletter", "email", "winter", "desktop", "web", "/",
+                    null, "visitor-1", List.of(), List.of("page_view", "product_view", "add_to_cart"),
+                    List.of(start.toEpochMilli(), start.toEpochMilli() + 20_000, start.toEpochMilli() + 40_000), false);
+            publish(producer, Topics.SESSIONS, id, summary);
+
+            SseStream.Event shown = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(stream, id), e -> e != null);
+            assertThat(shown.data().get("prediction").isNull()).isTrue();
+            assertThat(shown.data().get("furthest_step").asInt()).isEqualTo(3);
+            assertThat(shown.data().get("last_event").asText()).isEqualTo("add_to_cart");
+            assertThat(shown.data().get("utm_source").asText()).isEqualTo("newsletter");
+            assertThat(json(get("/api/live/sessions")).findValuesAsText("session_id")).contains(id);
+
+            Prediction prediction = new Prediction(id, null, 0.62, 0.55, 0.70, "research shopper", "free_shipping",
+                    "a full cart that has not gone to checkout", false, "rf-test", Instant.now());
+            publish(producer, Topics.PREDICTIONS, id, prediction);
+
+            SseStream.Event scored = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(stream, id), e -> e != null && !e.data().get("prediction").isNull());
+            JsonNode p = scored.data().get("prediction");
+            assertThat(p.get("purchase_probability").asDouble()).isEqualTo(0.62);
+            assertThat(p.get("persona").asText()).isEqualTo("research shopper");
+            assertThat(p.get("incentive").asText()).isEqualTo("free_shipping");
+            assertThat(scored.data().get("revision").asLong()).isGreaterThan(shown.data().get("revision").asLong());
+            assertThat(scored.data().get("events").asInt()).isEqualTo(3);
+
+            // the PostgreSQL sink stores the same summary; once it has committed, pages are told to refresh
+            await().atMost(Duration.ofSeconds(60)).until(() -> stream.named("refresh").size() > refreshesBefore
+                    && get("/api/sessions/" + id).statusCode() == 200);
+            SseStream.Event refresh = stream.named("refresh").get(stream.named("refresh").size() - 1);
+            assertThat(refresh.data().get("at").asText()).isNotBlank();
+
+            // a session that ceased to exist (merged into another by a late event) leaves the feed
+            publish(producer, Topics.SESSIONS, id, null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stream.named("session_removed").stream()
+                    .anyMatch(e -> id.equals(e.data().path("session_id").asText())));
+            assertThat(json(get("/api/live/sessions")).findValuesAsText("session_id")).doesNotContain(id);
+        }
+    }
+
+    @Test
+    void aNewPageGetsTheCurrentFeedFirst() throws Exception {
+        String id = "dash-snapshot-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            SessionSummary summary = new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
+                    BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "a-2", List.of(),
+                    List.of("page_view"), List.of(start.toEpochMilli()), false);
+            publish(producer, Topics.SESSIONS, id, summary);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/live/sessions")).findValuesAsText("session_id").contains(id));
+        try (SseStream stream = new SseStream(HTTP, URI.create(base + "/api/live"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stream.named("snapshot").isEmpty());
+            JsonNode snapshot = stream.named("snapshot").get(0).data();
+            assertThat(snapshot.get("sessions").findValuesAsText("session_id")).contains(id);
+        }
+    }
+
+    @Test
+    void personasSayClearlyWhenThePredictionServiceIsAway() throws Exception {
+        HttpResponse<String> away = get("/api/personas?hours=24");
+        assertThat(away.statusCode()).isEqualTo(503);
+        assertThat(away.headers().firstValue("Retry-After")).isPresent();
+        JsonNode body = json(away);
+        assertThat(body.get("error").asText()).isEqualTo("service unavailable");
+        assertThat(body.get("service").asText()).isEqualTo("prediction-service");
+        assertThat(body.get("reason").asText()).contains("is not reachable");
+
+        HttpResponse<String> bad = get("/api/personas?hours=soon");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("parameter").asText()).isEqualTo("hours");
+    }
+
+    @Test
+    void insightsArePassedToTheInsightsServiceAndItsAnswerBack() throws Exception {
+        insightsWill(200, "application/json", "{\"observations\":[\"Mobile converts at 1.2%\"],\"recommendations\":[],"
+                + "\"analyst\":{\"kind\":\"rules\",\"reason\":\"no LLM is configured\"}}");
+        HttpResponse<String> answered = post("/api/insights", "{\"hours\":24,\"breakdown\":\"device\"}");
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(json(answered).get("analyst").get("kind").asText()).isEqualTo("rules");
+        assertThat(json(answered).get("observations").get(0).asText()).isEqualTo("Mobile converts at 1.2%");
+        assertThat(Json.mapper().readTree(insightsBodies.get(insightsBodies.size() - 1)))
+                .isEqualTo(Json.mapper().readTree("{\"hours\":24,\"breakdown\":\"device\"}"));
+
+        // the service's own refusal goes back as it is
+        insightsWill(400, "application/json", "{\"error\":\"invalid parameter\",\"parameter\":\"hours\",\"reason\":\"must be positive\"}");
+        HttpResponse<String> refused = post("/api/insights", "{\"hours\":-1}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("parameter").asText()).isEqualTo("hours");
+
+        // a failing service, one without the endpoint (an older version) and something else listening
+        // there are each a bad gateway, with the reason
+        assertBadGateway(500, "application/json", "{\"message\":\"Internal Server Error\"}", "failed with status 500");
+        assertBadGateway(404, "application/json", "{\"message\":\"Not Found\"}", "does not offer /api/insights");
+        assertBadGateway(200, "text/html", "<html>something else</html>", "without JSON");
+    }
+
+    static void assertBadGateway(int status, String contentType, String body, String reason) throws Exception {
+        insightsWill(status, contentType, body);
+        HttpResponse<String> answer = post("/api/insights", "{\"hours\":24}");
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(json(answer).get("error").asText()).isEqualTo("bad gateway");
+        assertThat(json(answer).get("service").asText()).isEqualTo("insights-service");
+        assertThat(json(answer).get("reason").asText()).contains(reason);
+    }
+
+    /** What the stand-in insights service answers next. */
+    static void insightsWill(int status, String contentType, String body) {
+        insightsStatus = status;
+        insightsContentType = contentType;
+        insightsAnswer = body;
+    }
+
+    static SseStream.Event last(SseStream stream, String sessionId) {
+        List<SseStream.Event> mine = stream.named("session").stream()
+                .filter(e -> sessionId.equals(e.data().path("session_id").asText())).toList();
+        return mine.isEmpty() ? null : mine.get(mine.size() - 1);
+    }
+
+    /** Publishes a record (null: a tombstone) and waits until the broker has it. */
+    static <V> void publish(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) throws Exception {
+        byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
+        producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get(10, TimeUnit.SECONDS);
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+}
