@@ -379,6 +379,10 @@ test('flush sends everything now and says how many are still waiting', async () 
   u.track('purchase', { revenue: 5 });
   assert.equal(await u.flush(), 1, 'a failed flush leaves the event for the retry');
   assert.equal(g.timers().length, 1);
+
+  const empty = ff.createTracker(fakeEnv().env, CONFIG).flush();
+  assert.ok(empty instanceof Promise, 'flush always answers with a promise, even with nothing queued');
+  assert.equal(await empty, 0);
 });
 
 test('device is told from the user agent, else from the screen', () => {

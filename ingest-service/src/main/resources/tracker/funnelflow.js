@@ -399,7 +399,7 @@
             return queue.length < before && !timerIsRetry ? next() : queue.length;
           });
         }
-        return next();
+        return Promise.resolve(next());
       },
       /** Forgets the visitor (on log-out): new anonymous id, no user id, new session. */
       reset: function () {
