@@ -153,7 +153,12 @@ class AggregatorIT {
         }
         // s4's product view is retried by its client: same event id, sent again
         post(List.of(steps.stream().filter(x -> x.session().equals("s4") && x.type().equals("product_view")).findFirst().orElseThrow()));
-        // s7's page view comes last, long after its minute window closed (grace 2 min)
+        // s7's page view comes last, long after its minute window closed (grace 2 min). Lateness is judged
+        // against stream time, which s6's newest page view sets once processed: it is in PostgreSQL when its
+        // session is, because both leave the sessionizer in one transaction
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("/api/sessions/" + URLEncoder.encode("s6#2", StandardCharsets.UTF_8)).get("furthest_step").asInt())
+                        .isEqualTo(5));
         post(List.of(LATE));
 
         String range = range(LIVE.base, LIVE.base.plus(Duration.ofHours(3)));
