@@ -4,23 +4,17 @@ import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.session.MinuteCount;
 import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.funnelflow.service.CommittedConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,16 +42,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite) {
         this.writer = writer;
         this.afterWrite = afterWrite;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = CommittedConsumer.create(bootstrap, groupId, 5000, 100);
         this.thread = new Thread(this, "postgres-sink");
     }
 
@@ -94,7 +79,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     LOG.error("Writing {} records to PostgreSQL failed; retrying in {} ms: {}", records.count(), backoff, e.toString());
                     Thread.sleep(backoff);
                     backoff = Math.min(backoff * 2, 30_000);
-                    rewind();
+                    CommittedConsumer.rewind(consumer, consumer.assignment());
                 }
             }
         } catch (WakeupException e) {
@@ -129,19 +114,6 @@ public final class PostgresSink implements Runnable, AutoCloseable {
 
     private static TrackedEvent read(org.apache.kafka.common.serialization.Deserializer<TrackedEvent> d, String topic, byte[] value) {
         return d.deserialize(topic, value);
-    }
-
-    private void rewind() {
-        Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
-        for (TopicPartition tp : assigned) {
-            OffsetAndMetadata offset = committed.get(tp);
-            if (offset != null) {
-                consumer.seek(tp, offset.offset());
-            } else {
-                consumer.seekToBeginning(List.of(tp));
-            }
-        }
     }
 
     @Override

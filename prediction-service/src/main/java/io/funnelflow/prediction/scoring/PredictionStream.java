@@ -3,8 +3,8 @@ package io.funnelflow.prediction.scoring;
 import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.CommittedConsumer;
 import io.funnelflow.prediction.store.PredictionStore;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,8 +15,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -54,16 +51,7 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         this.scoring = scoring;
         this.store = store;
         this.stats = stats;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = CommittedConsumer.create(bootstrap, groupId, 2000, 50);
         Map<String, Object> producerConfig = new HashMap<>();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-" + UUID.randomUUID());
@@ -110,7 +98,7 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                     }
                     LOG.error("could not score a batch of {} session updates; retrying from the last commit in {} ms",
                             records.count(), backoff, e);
-                    rewind(records.partitions());
+                    CommittedConsumer.rewind(consumer, records.partitions());
                     sleep(backoff);
                     backoff = Math.min(10_000, backoff * 2);
                 }
@@ -193,18 +181,6 @@ public final class PredictionStream implements Runnable, AutoCloseable {
     /** Why the stream stopped for good, if it did. */
     public String fatal() {
         return fatal;
-    }
-
-    private void rewind(Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata c = committed.get(tp);
-            if (c != null) {
-                consumer.seek(tp, c.offset());
-            } else {
-                consumer.seekToBeginning(List.of(tp));
-            }
-        }
     }
 
     private static void sleep(long ms) {
