@@ -4,6 +4,7 @@ import io.funnelflow.contract.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.testcontainers.kafka.KafkaContainer;
@@ -11,7 +12,8 @@ import org.testcontainers.kafka.KafkaContainer;
 import java.util.Map;
 
 /**
- * The one real Kafka broker of a test JVM, started on first use and stopped when the JVM exits.
+ * The one real Kafka broker of a test JVM, started on first use and stopped when the test run ends
+ * ({@link SharedInfrastructureListener}), or at the latest when the JVM exits.
  *
  * <p>{@code TEST_KAFKA_BOOTSTRAP} points the tests at an existing broker instead; where Docker runs
  * (and {@code FUNNELFLOW_TEST_CONTAINERS} is not {@code false}) a Testcontainers broker is used;
@@ -20,6 +22,7 @@ import java.util.Map;
 public final class SharedKafka {
 
     private static String bootstrap;
+    private static AutoCloseable running;
 
     private SharedKafka() {
     }
@@ -44,6 +47,20 @@ public final class SharedKafka {
         return bootstrap != null ? bootstrap : bootstrapServers();
     }
 
+    /** Stops the broker if this JVM started one; later calls do nothing. */
+    static synchronized void stop() {
+        AutoCloseable broker = running;
+        running = null;
+        bootstrap = null;
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (Exception e) {
+                System.err.println("Stopping the Kafka test broker failed: " + e);
+            }
+        }
+    }
+
     private static String start() {
         String external = System.getenv("TEST_KAFKA_BOOTSTRAP");
         if (external != null && !external.isBlank()) {
@@ -52,9 +69,18 @@ public final class SharedKafka {
         if (Infrastructure.useContainers()) {
             KafkaContainer container = new KafkaContainer("apache/kafka-native:" + Infrastructure.KAFKA_IMAGE_TAG);
             container.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-kafka-container"));
+            running = container::stop;
+            Runtime.getRuntime().addShutdownHook(new Thread(SharedKafka::stop, "stop-kafka-container"));
             return container.getBootstrapServers();
         }
+        // The test kit's log directories are deleted by a shutdown hook of its own. Should that race
+        // a broker still running, the broker finds its log directories gone and halts the JVM with
+        // status 1, failing a run whose tests all passed. Kafka's own tests guard the same way: a
+        // broker may end its work, never the test JVM.
+        Exit.setHaltProcedure((status, message) -> System.err.println(
+                "The Kafka test broker asked to halt the JVM (status " + status + "): " + message));
+        Exit.setExitProcedure((status, message) -> System.err.println(
+                "The Kafka test broker asked to exit the JVM (status " + status + "): " + message));
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true)
@@ -74,13 +100,8 @@ public final class SharedKafka {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    cluster.close();
-                } catch (Exception e) {
-                    // the JVM is ending
-                }
-            }, "stop-kafka-test-kit"));
+            running = cluster;
+            Runtime.getRuntime().addShutdownHook(new Thread(SharedKafka::stop, "stop-kafka-test-kit"));
             return cluster.bootstrapServers();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the in-JVM Kafka test broker", e);
