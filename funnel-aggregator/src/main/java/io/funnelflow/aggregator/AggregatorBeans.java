@@ -81,8 +81,11 @@ public class AggregatorBeans {
     @Context
     @Bean(preDestroy = "close")
     LiveConsumer liveConsumer(LiveFeed feed, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
-        LiveConsumer consumer = new LiveConsumer(bootstrap, applicationId + "-live", feed);
+                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                              @Value("${funnelflow.dashboard.live-lookback:30m}") Duration lookback,
+                              @Value("${funnelflow.dashboard.live-sessions:50}") int capacity) {
+        // a busy shop fills the feed from the last seconds: the newest records of each partition suffice
+        LiveConsumer consumer = new LiveConsumer(bootstrap, applicationId + "-live", feed, lookback, capacity * 20, Clock.systemUTC());
         consumer.start();
         return consumer;
     }

@@ -2,6 +2,9 @@ package io.funnelflow.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.funnelflow.aggregator.live.LiveConsumer;
+import io.funnelflow.aggregator.live.LiveFeed;
+import io.funnelflow.aggregator.live.LiveSession;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.session.SessionSummary;
@@ -29,15 +32,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -201,6 +207,53 @@ class DashboardIT {
             JsonNode snapshot = stream.named("snapshot").get(0).data();
             assertThat(snapshot.get("sessions").findValuesAsText("session_id")).contains(id);
         }
+    }
+
+    @Test
+    void aRestartedAggregatorShowsTheSessionsThatWereLiveBeforeIt() throws Exception {
+        String prefix = "dash-restart-" + UUID.randomUUID() + "-";
+        List<String> ids = List.of(prefix + "a", prefix + "b", prefix + "gone", prefix + "c");
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (String id : ids) {
+                Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                publish(producer, Topics.SESSIONS, id, new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
+                        BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "anon-" + id, List.of(),
+                        List.of("page_view"), List.of(start.toEpochMilli()), false));
+                Thread.sleep(5);
+            }
+            publish(producer, Topics.PREDICTIONS, prefix + "b", new Prediction(prefix + "b", null, 0.41, 0.35, 0.47, "browser",
+                    "none", "no incentive below the threshold", false, "rf-test", Instant.now()));
+            publish(producer, Topics.SESSIONS, prefix + "gone", null);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/live/sessions")), feed -> mine(feed, prefix).size() == 3
+                && StreamSupport.stream(feed.spliterator(), false)
+                .anyMatch(row -> row.path("session_id").asText().equals(prefix + "b") && row.path("prediction").isObject()));
+        List<String> before = mine(json(get("/api/live/sessions")), prefix);
+        assertThat(before).containsExactly(prefix + "c", prefix + "b", prefix + "a");
+
+        // what a restarted aggregator does: a new feed, and a consumer that starts in the recent past
+        List<LiveFeed.Change> announced = new CopyOnWriteArrayList<>();
+        LiveFeed restarted = new LiveFeed(50, announced::add);
+        try (LiveConsumer consumer = new LiveConsumer(SharedKafka.bootstrapServers(), "dashboard-it-restarted", restarted,
+                Duration.ofMinutes(30), 1000, Clock.systemUTC())) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(30)).until(consumer::isReady);
+            List<String> after = restarted.snapshot().stream().map(LiveSession::sessionId).filter(id -> id.startsWith(prefix)).toList();
+            assertThat(after).isEqualTo(before);
+            assertThat(restarted.find(prefix + "b").orElseThrow().prediction().purchaseProbability()).isEqualTo(0.41);
+            assertThat(announced).extracting(c -> c.row().sessionId()).containsSubsequence(prefix + "a", prefix + "b", prefix + "c");
+        }
+    }
+
+    static List<String> mine(JsonNode sessions, String prefix) {
+        List<String> ids = new ArrayList<>();
+        sessions.forEach(row -> {
+            String id = row.path("session_id").asText();
+            if (id.startsWith(prefix)) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class LiveFeed {
     private final Map<String, Entry> sessions;
     private final Map<String, Prediction> orphanPredictions;
     private long revision;
+    private boolean replaying;
 
     private record Entry(SessionSummary summary, Prediction prediction, LiveSession row) {
     }
@@ -77,7 +78,9 @@ public final class LiveFeed {
                 }
             }
         }
-        changes.forEach(listener);
+        if (!replaying) {
+            changes.forEach(listener);
+        }
     }
 
     /** A session's new prediction. */
@@ -95,7 +98,26 @@ public final class LiveFeed {
             sessions.put(sessionId, new Entry(old.summary(), prediction, row));
             change = new Change(row, null);
         }
-        listener.accept(change);
+        if (!replaying) {
+            listener.accept(change);
+        }
+    }
+
+    /**
+     * Applies past records (a restarted service catching up on the recent past) without telling the
+     * listener of each; then tells it once of every row that remains, the oldest first. Called, like
+     * the other writers, from the feed's one writing thread.
+     */
+    public void replay(Runnable records) {
+        replaying = true;
+        try {
+            records.run();
+        } finally {
+            replaying = false;
+        }
+        List<LiveSession> rows = snapshot();
+        Collections.reverse(rows);
+        rows.forEach(row -> listener.accept(new Change(row, null)));
     }
 
     /** The rows, most recently updated first. */

@@ -8,8 +8,8 @@ import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 
 /**
- * {@code /health} is DOWN until the live feed's consumer holds its partitions: before that, the
- * dashboard would miss sessions that happen.
+ * {@code /health} is DOWN until the live feed's consumer has replayed the recent past and reads on
+ * from where the topics ended: before that, the dashboard would miss sessions.
  */
 @Singleton
 public class LiveHealthIndicator implements HealthIndicator {

@@ -87,6 +87,28 @@ class LiveFeedTest {
     }
 
     @Test
+    void aReplayIsAnnouncedOnceAsTheRowsThatRemainOldestFirst() {
+        LiveFeed feed = new LiveFeed(2, changes::add);
+        feed.replay(() -> {
+            feed.onSession("s1", session("s1", 1, "page_view"));
+            feed.onSession("s2", session("s2", 1, "page_view"));
+            feed.onPrediction("s2", prediction("s2", 0.3, "browser"));
+            feed.onSession("s3", session("s3", 1, "page_view"));
+            feed.onSession("s3", null);
+            feed.onSession("s4", session("s4", 2, "page_view", "product_view"));
+        });
+
+        assertThat(feed.snapshot()).extracting(LiveSession::sessionId).containsExactly("s4", "s2");
+        assertThat(changes).extracting(c -> c.row().sessionId()).containsExactly("s2", "s4");
+        assertThat(changes.get(0).row().prediction().persona()).isEqualTo("browser");
+
+        // after the replay every change is told again
+        feed.onSession("s5", session("s5", 1, "page_view"));
+        assertThat(changes).hasSize(4);
+        assertThat(changes.get(3).removedSessionId()).isEqualTo("s2");
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThatThrownBy(() -> new LiveFeed(0, changes::add)).isInstanceOf(IllegalArgumentException.class);
     }
