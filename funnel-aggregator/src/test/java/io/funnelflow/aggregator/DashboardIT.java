@@ -229,7 +229,8 @@ class DashboardIT {
                 && StreamSupport.stream(feed.spliterator(), false)
                 .anyMatch(row -> row.path("session_id").asText().equals(prefix + "b") && row.path("prediction").isObject()));
         List<String> before = mine(json(get("/api/live/sessions")), prefix);
-        assertThat(before).containsExactly(prefix + "c", prefix + "b", prefix + "a");
+        // live, records of one poll come partition by partition: the order is only roughly the time order
+        assertThat(before).containsExactlyInAnyOrder(prefix + "c", prefix + "b", prefix + "a");
 
         // what a restarted aggregator does: a new feed, and a consumer that starts in the recent past
         List<LiveFeed.Change> announced = new CopyOnWriteArrayList<>();
@@ -239,7 +240,8 @@ class DashboardIT {
             consumer.start();
             await().atMost(Duration.ofSeconds(30)).until(consumer::isReady);
             List<String> after = restarted.snapshot().stream().map(LiveSession::sessionId).filter(id -> id.startsWith(prefix)).toList();
-            assertThat(after).isEqualTo(before);
+            // the replay merges the partitions by time: the most recently active first
+            assertThat(after).containsExactly(prefix + "c", prefix + "b", prefix + "a");
             assertThat(restarted.find(prefix + "b").orElseThrow().prediction().purchaseProbability()).isEqualTo(0.41);
             assertThat(announced).extracting(c -> c.row().sessionId()).containsSubsequence(prefix + "a", prefix + "b", prefix + "c");
         }
