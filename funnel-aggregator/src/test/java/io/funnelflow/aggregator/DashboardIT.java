@@ -229,7 +229,7 @@ class DashboardIT {
                 && StreamSupport.stream(feed.spliterator(), false)
                 .anyMatch(row -> row.path("session_id").asText().equals(prefix + "b") && row.path("prediction").isObject()));
         List<String> before = mine(json(get("/api/live/sessions")), prefix);
-        // live, records of one poll come partition by partition: the order is only roughly the time order
+        // live, the order is that of arrival (each poll merged by time), so only roughly the time order
         assertThat(before).containsExactlyInAnyOrder(prefix + "c", prefix + "b", prefix + "a");
 
         // what a restarted aggregator does: a new feed, and a consumer that starts in the recent past

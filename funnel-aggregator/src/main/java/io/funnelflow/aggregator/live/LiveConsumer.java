@@ -5,6 +5,7 @@ import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  * before it: each partition is read from its first record of the last {@code lookback} (but no more
  * than its newest {@code replayPerPartition} records) up to the end it had at start; the partitions are
  * merged in time order and applied as one {@link LiveFeed#replay replay}. From then on every record is
- * applied as it comes.
+ * applied as it comes, each poll's records merged the same way.
  */
 public final class LiveConsumer implements Runnable, AutoCloseable {
 
@@ -95,7 +96,9 @@ public final class LiveConsumer implements Runnable, AutoCloseable {
                 replayRecentPast(end);
                 ready = true;
                 while (running) {
-                    consumer.poll(Duration.ofMillis(500)).forEach(this::applySafely);
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    // one poll brings partition after partition: put them in time order, as the replay does
+                    inTimeOrder(records.partitions().stream().map(records::records).toList()).forEach(this::applySafely);
                 }
             }
         } catch (WakeupException e) {
@@ -156,7 +159,7 @@ public final class LiveConsumer implements Runnable, AutoCloseable {
         }
         List<ConsumerRecord<String, byte[]>> ordered = inTimeOrder(past.values());
         feed.replay(() -> ordered.forEach(this::applySafely));
-        LOG.info("Live feed: replayed {} records of the last {}; {} sessions shown", ordered.size(), lookback, feed.snapshot().size());
+        LOG.info("Live feed: replayed {} records of the last {}; sessions in the feed: {}", ordered.size(), lookback, feed.snapshot().size());
     }
 
     /**
