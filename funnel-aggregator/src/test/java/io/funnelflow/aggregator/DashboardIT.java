@@ -213,17 +213,18 @@ class DashboardIT {
     void aRestartedAggregatorShowsTheSessionsThatWereLiveBeforeIt() throws Exception {
         String prefix = "dash-restart-" + UUID.randomUUID() + "-";
         List<String> ids = List.of(prefix + "a", prefix + "b", prefix + "gone", prefix + "c");
+        // record times 10 ms apart, in the order sent
+        long at = Instant.now().toEpochMilli();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (String id : ids) {
-                Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                Instant start = Instant.ofEpochMilli(at += 10);
                 publish(producer, Topics.SESSIONS, id, new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
                         BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "anon-" + id, List.of(),
-                        List.of("page_view"), List.of(start.toEpochMilli()), false));
-                Thread.sleep(5);
+                        List.of("page_view"), List.of(start.toEpochMilli()), false), at);
             }
             publish(producer, Topics.PREDICTIONS, prefix + "b", new Prediction(prefix + "b", null, 0.41, 0.35, 0.47, "browser",
-                    "none", "no incentive below the threshold", false, "rf-test", Instant.now()));
-            publish(producer, Topics.SESSIONS, prefix + "gone", null);
+                    "none", "no incentive below the threshold", false, "rf-test", Instant.now()), at += 10);
+            publish(producer, Topics.SESSIONS, prefix + "gone", null, at += 10);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/live/sessions")), feed -> mine(feed, prefix).size() == 3
                 && StreamSupport.stream(feed.spliterator(), false)
@@ -321,8 +322,14 @@ class DashboardIT {
 
     /** Publishes a record (null: a tombstone) and waits until the broker has it. */
     static <V> void publish(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) throws Exception {
+        publish(producer, topic, key, value, null);
+    }
+
+    /** The same, with the record time (null: the producer's clock). */
+    static <V> void publish(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value, Long timestamp)
+            throws Exception {
         byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
-        producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic.name(), null, timestamp, key, bytes)).get(10, TimeUnit.SECONDS);
     }
 
     static KafkaProducer<String, byte[]> producer() {

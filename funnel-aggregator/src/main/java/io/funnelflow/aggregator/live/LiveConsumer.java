@@ -91,15 +91,23 @@ public final class LiveConsumer implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            Map<TopicPartition, Long> end = assignAll();
-            if (end != null) {
-                replayRecentPast(end);
-                ready = true;
-                while (running) {
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                    // one poll brings partition after partition: put them in time order, as the replay does
-                    inTimeOrder(records.partitions().stream().map(records::records).toList()).forEach(this::applySafely);
+            while (running && !ready) {
+                try {
+                    Map<TopicPartition, Long> end = assignAll();
+                    if (end != null) {
+                        replayRecentPast(end);
+                        ready = true;
+                    }
+                } catch (TimeoutException e) {
+                    // nothing is applied before the replay is read whole: start it over
+                    LOG.warn("Live feed: Kafka did not answer in time ({}); replaying again", e.getMessage());
+                    sleep();
                 }
+            }
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                // one poll brings partition after partition: put them in time order, as the replay does
+                inTimeOrder(records.partitions().stream().map(records::records).toList()).forEach(this::applySafely);
             }
         } catch (WakeupException e) {
             if (running) {
