@@ -5,6 +5,7 @@ import io.funnelflow.contract.credential.Scope;
 import io.funnelflow.contract.credential.Secrets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +44,8 @@ final class CredentialsCommand {
         @Command(name = "create", mixinStandardHelpOptions = true,
                 description = "Makes a token and prints it once. read: queries, dashboard, live feed; admin: everything.")
         static final class Create implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Option(names = "--scope", required = true, description = "read or admin")
             String scope;
             @Option(names = "--label", description = "who or what uses it (at most " + MAX_LABEL + " characters)")
@@ -52,27 +55,31 @@ final class CredentialsCommand {
             public Integer call() {
                 return attempt(() -> {
                     Scope s = Scope.parse(scope);
-                    return create(Credential.Kind.API_TOKEN, s, label);
+                    return create(target, Credential.Kind.API_TOKEN, s, label);
                 });
             }
         }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "Every stored token: id, scope, label, created, revoked.")
         static final class ListAll implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Override
             public Integer call() {
-                return attempt(() -> list(Credential.Kind.API_TOKEN));
+                return attempt(() -> list(target, Credential.Kind.API_TOKEN));
             }
         }
 
         @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revokes a token everywhere within seconds.")
         static final class Revoke implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Parameters(paramLabel = "ID", description = "the token's id (tok_…), as tokens list shows it")
             String id;
 
             @Override
             public Integer call() {
-                return attempt(() -> revoke(Credential.Kind.API_TOKEN, id));
+                return attempt(() -> revoke(target, Credential.Kind.API_TOKEN, id));
             }
         }
     }
@@ -89,33 +96,46 @@ final class CredentialsCommand {
 
         @Command(name = "create", mixinStandardHelpOptions = true, description = "Makes a write key and prints it once.")
         static final class Create implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Option(names = "--label", description = "the site that uses it (at most " + MAX_LABEL + " characters)")
             String label;
 
             @Override
             public Integer call() {
-                return attempt(() -> create(Credential.Kind.WRITE_KEY, null, label));
+                return attempt(() -> create(target, Credential.Kind.WRITE_KEY, null, label));
             }
         }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "Every stored write key: id, label, created, revoked.")
         static final class ListAll implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Override
             public Integer call() {
-                return attempt(() -> list(Credential.Kind.WRITE_KEY));
+                return attempt(() -> list(target, Credential.Kind.WRITE_KEY));
             }
         }
 
         @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revokes a write key everywhere within seconds.")
         static final class Revoke implements Callable<Integer> {
+            @Mixin
+            Target target;
             @Parameters(paramLabel = "ID", description = "the key's id (key_…), as keys list shows it")
             String id;
 
             @Override
             public Integer call() {
-                return attempt(() -> revoke(Credential.Kind.WRITE_KEY, id));
+                return attempt(() -> revoke(target, Credential.Kind.WRITE_KEY, id));
             }
         }
+    }
+
+    /** Which cluster: {@code --bootstrap}, else {@code FUNNELFLOW_KAFKA_BOOTSTRAP}, else the local stack's broker. */
+    static final class Target {
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+                description = "the Kafka cluster (default: FUNNELFLOW_KAFKA_BOOTSTRAP, else the local stack's broker)")
+        String bootstrap;
     }
 
     interface Action {
@@ -148,7 +168,10 @@ final class CredentialsCommand {
     }
 
     /** The running stack's credential topic: FUNNELFLOW_KAFKA_BOOTSTRAP, else the local broker's port. */
-    static CredentialStore store() throws NotRunning {
+    static CredentialStore store(Target target) throws NotRunning {
+        if (target != null && target.bootstrap != null && !target.bootstrap.isBlank()) {
+            return new CredentialStore(target.bootstrap);
+        }
         Map<String, String> env = System.getenv();
         String external = env.get("FUNNELFLOW_KAFKA_BOOTSTRAP");
         if (external != null && !external.isBlank()) {
@@ -162,12 +185,12 @@ final class CredentialsCommand {
         return new CredentialStore(config.kafkaBootstrap());
     }
 
-    static int create(Credential.Kind kind, Scope scope, String label) throws Exception {
+    static int create(Target target, Credential.Kind kind, Scope scope, String label) throws Exception {
         String l = label == null ? null : label.strip();
         if (l != null && (l.length() > MAX_LABEL || l.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("--label must be at most " + MAX_LABEL + " printable characters");
         }
-        CredentialStore store = store();
+        CredentialStore store = store(target);
         String secret = Secrets.newSecret(kind);
         Credential credential = Credential.issue(kind, scope, l, secret, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         store.put(credential);
@@ -178,8 +201,8 @@ final class CredentialsCommand {
         return 0;
     }
 
-    static int list(Credential.Kind kind) throws Exception {
-        List<Credential> all = store().list().stream().filter(c -> c.kind() == kind).toList();
+    static int list(Target target, Credential.Kind kind) throws Exception {
+        List<Credential> all = store(target).list().stream().filter(c -> c.kind() == kind).toList();
         print(all, kind, System.out);
         return 0;
     }
@@ -207,8 +230,8 @@ final class CredentialsCommand {
         }
     }
 
-    static int revoke(Credential.Kind kind, String id) throws Exception {
-        CredentialStore store = store();
+    static int revoke(Target target, Credential.Kind kind, String id) throws Exception {
+        CredentialStore store = store(target);
         Optional<Credential> found = store.list().stream().filter(c -> c.id().equals(id) && c.kind() == kind).findFirst();
         if (found.isEmpty()) {
             throw new IllegalArgumentException("no stored " + (kind == Credential.Kind.API_TOKEN ? "token" : "write key") + " " + id
