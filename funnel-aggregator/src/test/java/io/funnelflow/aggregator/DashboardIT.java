@@ -140,7 +140,7 @@ class DashboardIT {
         assertThat(RouteAccess.send(HttpMethod.GET, base + "/webjars/chart.js/" + "x.js", null)).isEqualTo(401);
         assertThat(RouteAccess.send(HttpMethod.GET, base + "/style.css", null)).isEqualTo(200);
         assertThat(RouteAccess.health(base, null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
-        assertThat(RouteAccess.health(base, TestAccess.readToken()).body()).contains("\"details\"", "\"live\"");
+        assertThat(RouteAccess.health(base, TestAccess.readToken()).body()).contains("\"details\"", "\"live-feed\"");
     }
 
     @Test
