@@ -623,7 +623,8 @@
   // ---- start ------------------------------------------------------------------------------------
 
   async function signOut() {
-    await request('/signout', { method: 'POST' });
+    // the sign-out endpoint takes only JSON or form bodies; without one the session would stay
+    await request('/signout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     window.location.assign('/signin');
   }
 
