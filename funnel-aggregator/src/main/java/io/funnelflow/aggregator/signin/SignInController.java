@@ -15,8 +15,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.authentication.AuthenticationFailed;
-import io.micronaut.security.authentication.AuthenticationFailureReason;
 import io.micronaut.security.csrf.repository.CsrfTokenRepository;
 import io.micronaut.security.handlers.LoginHandler;
 import io.micronaut.security.rules.SecurityRule;
@@ -68,7 +66,6 @@ public class SignInController {
         String token = form.getOrDefault("token", "").trim();
         Optional<Credential> valid = token.length() > MAX_TOKEN_LENGTH ? Optional.empty() : credentials.apiToken(token);
         if (valid.isEmpty()) {
-            login.loginFailed(new AuthenticationFailed(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH), request);
             return HttpResponse.<String>status(HttpStatus.UNAUTHORIZED).body(page.replace("<!--message-->", FAILED))
                     .contentType(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store");
         }
