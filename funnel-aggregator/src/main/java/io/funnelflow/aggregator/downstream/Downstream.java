@@ -28,8 +28,8 @@ public final class Downstream {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** A JSON answer of the service: status and body, passed on as they are. */
-    public record Answer(int status, String body) {
+    /** A JSON answer of the service: status, content type ({@code application/json} or a problem's) and body, passed on as they are. */
+    public record Answer(int status, String contentType, String body) {
     }
 
     public Downstream(String name, String baseUrl, Duration timeout) {
@@ -60,7 +60,7 @@ public final class Downstream {
     private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
+            response = http.send(request.timeout(timeout).header("Accept", "application/json, application/problem+json").build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
@@ -70,7 +70,8 @@ public final class Downstream {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
         }
         int status = response.statusCode();
-        boolean json = response.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        boolean json = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
         if (status >= 500) {
             throw new DownstreamException(502, name, base, "failed with status " + status);
         }
@@ -82,7 +83,7 @@ public final class Downstream {
             throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "
                     + base + " really the " + name + "?");
         }
-        return new Answer(status, response.body());
+        return new Answer(status, contentType, response.body());
     }
 
     private URI uri(String path, Map<String, String> query) {
