@@ -81,7 +81,7 @@ public final class LeadLifecycle {
                     new Cause(LeadTransition.SOURCE_RULE, ACTOR_STREAM, null, at, "session:" + s.sessionId() + ":" + s.end()));
         }
         if (input.goneSession() != null) {
-            if (before == null || !before.sessions().containsKey(input.goneSession())) {
+            if (before == null || before.lead() == null || !before.sessions().containsKey(input.goneSession())) {
                 return Result.unchanged(before);
             }
             Map<String, SessionTally> sessions = new LinkedHashMap<>(before.sessions());
@@ -90,9 +90,14 @@ public final class LeadLifecycle {
                     new Cause(LeadTransition.SOURCE_RULE, ACTOR_STREAM, null, before.lead().evaluatedAt(), "gone:" + input.goneSession()));
         }
         if (input.probability() != null) {
-            if (before == null) {
-                // a probability alone makes no lead: its session comes first
-                return Result.unchanged(null);
+            if (before == null || before.lead() == null) {
+                // a probability alone makes no lead: it is kept for the lead its session will make
+                LeadState pending = before == null ? new LeadState(null, Map.of(), SessionTally.zero(), null, null, null, null, null) : before;
+                if (pending.probabilityAt() != null && input.scoredAt() != null && input.scoredAt().isBefore(pending.probabilityAt())) {
+                    return Result.unchanged(before);
+                }
+                return new Result(new LeadState(null, pending.sessions(), pending.older(), input.probability(), input.scoredAt(),
+                        pending.imported(), null, null), List.of(), List.of(), true);
             }
             if (before.probabilityAt() != null && input.scoredAt() != null && input.scoredAt().isBefore(before.probabilityAt())) {
                 return Result.unchanged(before);
@@ -144,9 +149,13 @@ public final class LeadLifecycle {
                 return evaluate(leadId, before, base, rules, cause);
             }
             case LeadCommand.OVERRIDE, LeadCommand.LIFT -> {
-                LeadState b = base(before);
+                if (before == null || before.lead() == null) {
+                    // no such lead (it was erased since): nothing to hold a value for
+                    return Result.unchanged(before);
+                }
+                LeadState b = before;
                 Map<String, LeadOverride> overrides = new LinkedHashMap<>(b.lead().overrides() == null ? Map.of() : b.lead().overrides());
-                String previous = before == null ? null : fieldOf(before.lead(), c.field()) == null ? null : fieldOf(before.lead(), c.field()).value();
+                String previous = fieldOf(before.lead(), c.field()) == null ? null : fieldOf(before.lead(), c.field()).value();
                 LeadOverride entry;
                 if (c.type().equals(LeadCommand.OVERRIDE)) {
                     String value = canonical(c.field(), c.value());

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  *
  * <p>Order: intent score, engagement health, stage, nurture track, owner team, sales owner; each later
  * step sees the earlier ones' values in force (an override of the stage decides the owner team).
- * Stages only move forward from {@code currentStage}, unless a recycle rule holds.
+ * Stages only move forward from {@code currentStage}; a named recycle rule whose conditions hold sends
+ * the stage reached back to its lower stage and holds it there while they hold.
  */
 public final class Evaluator {
 
@@ -124,16 +125,6 @@ public final class Evaluator {
                         + explain(holding.when(), facts), holding.id());
             }
         }
-        if (stage == null && current != null) {
-            for (Rules.RecycleRule r : rules.recycle()) {
-                if (r.from().contains(current) && r.when().stream().allMatch(c -> c.holds(facts))) {
-                    recycledBy = r.id();
-                    stage = new Outcome(r.to().label(), "recycled from " + current.label() + " to " + r.to().label() + " by "
-                            + r.id() + ": " + explain(r.when(), facts), r.id());
-                    break;
-                }
-            }
-        }
         if (stage == null) {
             Outcome candidate = null;
             Stage candidateStage = null;
@@ -157,6 +148,16 @@ public final class Evaluator {
             if (stage == null) {
                 stage = new Outcome(current.label(), "stays " + current.label() + " (stages move forward only; the rules now give "
                         + candidateStage.label() + ": " + candidate.reason() + ")", candidate.ruleId());
+            }
+            // a named recycle rule may send the lead back; it then holds it there while its conditions hold
+            Stage reached = Stage.of(stage.value()).orElse(Stage.LEAD);
+            for (Rules.RecycleRule r : rules.recycle()) {
+                if (r.from().contains(reached) && r.when().stream().allMatch(c -> c.holds(facts))) {
+                    recycledBy = r.id();
+                    stage = new Outcome(r.to().label(), "recycled from " + reached.label() + " to " + r.to().label() + " by "
+                            + r.id() + ": " + explain(r.when(), facts), r.id());
+                    break;
+                }
             }
         }
         String effectiveStage = overrides.getOrDefault(Lead.STAGE, stage.value());

@@ -102,6 +102,10 @@ final class LeadProcessor implements Processor<String, LeadInput, String, CrmOut
             return;
         }
         leads.put(leadId, after);
+        if (after.lead() == null) {
+            // what waits for the lead's first session (a probability that came first): nothing to publish yet
+            return;
+        }
         Instant previous = before == null ? null : before.nextChange();
         if (!Objects.equals(previous, after.nextChange())) {
             unindex(leadId, previous);
@@ -115,7 +119,7 @@ final class LeadProcessor implements Processor<String, LeadInput, String, CrmOut
         for (LeadOverride o : result.overrides()) {
             context.forward(new Record<>(leadId, CrmOutput.of(o), timestamp));
         }
-        if (before == null || !after.lead().equals(before.lead())) {
+        if (before == null || before.lead() == null || !after.lead().equals(before.lead())) {
             context.forward(new Record<>(leadId, CrmOutput.of(after.lead()), timestamp));
         }
     }
@@ -212,7 +216,7 @@ final class LeadProcessor implements Processor<String, LeadInput, String, CrmOut
         }
         for (KeyValue<String, LeadState> e : batch) {
             last = e.key;
-            if (e.value.lead().rulesVersion() < current.version()) {
+            if (e.value.lead() != null && e.value.lead().rulesVersion() < current.version()) {
                 handle(e.key, e.value, LeadLifecycle.reevaluate(e.key, e.value, current, active.appliedAt(), active.appliedBy(),
                         active.why()), timestamp);
             }

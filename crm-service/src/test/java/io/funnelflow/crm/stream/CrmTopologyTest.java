@@ -265,6 +265,18 @@ class CrmTopologyTest {
     }
 
     @Test
+    void aPredictionThatComesBeforeItsLeadsFirstSessionMakesNoLeadButCountsWhenTheSessionArrives() {
+        Instant end = T0.minusSeconds(60);
+        predictions.pipeInput("s7", new Prediction("s7", "cust-7", 0.9, 0.8, 1.0, "quick buyer", "none", "", false, "rf-1", end), end);
+        assertThat(transitions.readValuesToList()).isEmpty();
+        assertThat(leads.readValuesToList()).isEmpty();
+        sessions.pipeInput("s7", session("s7", "cust-7", end.minusSeconds(60), end, 0, 0, 0, 0, "0"), end);
+        // 2 (one session) + 27 (0.9 x 30) = 29: the probability that waited is one of the first evaluation's signals
+        assertThat(of(transitions.readValuesToList(), Lead.INTENT_SCORE)).singleElement().extracting(LeadTransition::to).isEqualTo("29");
+        assertThat(last(leads.readValuesToList()).topSignals().get(0).signal()).isEqualTo("purchase_probability");
+    }
+
+    @Test
     void anErasureForgetsTheLeadAndPublishesTombstones() {
         sessions.pipeInput("s1", session("s1", "cust-4", T0, T0, 0, 0, 0, 0, "0"), T0);
         transitions.readValuesToList();
