@@ -1,6 +1,14 @@
 package io.funnelflow.crm;
 
+import io.funnelflow.crm.genai.InsightsClient;
+import io.funnelflow.crm.genai.NotesStore;
+import io.funnelflow.crm.imports.LeadImport;
+import io.funnelflow.crm.store.LeadEraser;
+import io.funnelflow.service.security.ServiceToken;
+import io.funnelflow.crm.store.CommandPublisher;
 import io.funnelflow.crm.store.CrmSink;
+import io.funnelflow.crm.store.LeadQuery;
+import io.funnelflow.crm.store.RulesStore;
 import io.funnelflow.crm.store.CrmWriter;
 import io.funnelflow.crm.stream.CrmSettings;
 import io.funnelflow.crm.stream.CrmStreams;
@@ -63,5 +71,49 @@ public class CrmBeans {
         CrmSink sink = new CrmSink(bootstrap, applicationId + "-postgres-sink", writer);
         sink.start();
         return sink;
+    }
+
+    @Singleton
+    LeadQuery leadQuery(DataSource dataSource) {
+        return new LeadQuery(dataSource);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CommandPublisher commandPublisher(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                      @Value("${funnelflow.crm.command-timeout:10s}") Duration timeout) {
+        return new CommandPublisher(bootstrap, timeout);
+    }
+
+    @Singleton
+    LeadImport leadImport(CommandPublisher commands, Clock clock,
+                          @Value("${funnelflow.crm.import.max-bytes:4194304}") int maxBytes,
+                          @Value("${funnelflow.crm.import.max-rows:20000}") int maxRows) {
+        return new LeadImport(commands, clock, maxBytes, maxRows);
+    }
+
+    /** The rules' versions; version 1 (the default document) is recorded at the first start. */
+    @Context
+    @Bean(preDestroy = "close")
+    RulesStore rulesStore(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap, Clock clock) {
+        RulesStore store = new RulesStore(dataSource, bootstrap, clock);
+        store.ensureDefault();
+        return store;
+    }
+
+    @Singleton
+    LeadEraser leadEraser(DataSource dataSource) {
+        return new LeadEraser(dataSource);
+    }
+
+    @Singleton
+    NotesStore notesStore(DataSource dataSource) {
+        return new NotesStore(dataSource);
+    }
+
+    @Singleton
+    InsightsClient insightsClient(@Value("${funnelflow.insights.url}") String url,
+                                  @Value("${funnelflow.insights.timeout:90s}") Duration timeout, ServiceToken token) {
+        return new InsightsClient(url, timeout, token.authorization().orElse(null));
     }
 }
