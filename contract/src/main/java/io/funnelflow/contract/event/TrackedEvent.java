@@ -69,15 +69,23 @@ public record TrackedEvent(
         return notBlank(userId) ? userId : null;
     }
 
-    /** The client time corrected for clock skew: {@code timestamp + (receivedAt - sentAt)}. */
+    /**
+     * The client time corrected for clock skew: {@code timestamp + (receivedAt - sentAt)}. A raw time
+     * outside the range any clock can show ({@link EventValidator#RAW_EARLIEST} to
+     * {@link EventValidator#RAW_LATEST}) is not corrected: the validator refuses it by name.
+     */
     public static Instant correctedTime(Instant timestamp, Instant sentAt, Instant receivedAt) {
         if (timestamp == null) {
             return receivedAt;
         }
-        if (sentAt == null || receivedAt == null) {
+        if (sentAt == null || receivedAt == null || !plausible(timestamp) || !plausible(sentAt) || !plausible(receivedAt)) {
             return timestamp;
         }
         return timestamp.plus(Duration.between(sentAt, receivedAt));
+    }
+
+    private static boolean plausible(Instant t) {
+        return !t.isBefore(EventValidator.RAW_EARLIEST) && t.isBefore(EventValidator.RAW_LATEST);
     }
 
     /**

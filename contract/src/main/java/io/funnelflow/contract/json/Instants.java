@@ -13,20 +13,34 @@ import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.regex.Pattern;
 
 /**
  * Times as the platform reads and writes them: RFC 3339 / ISO-8601 with an offset (written in UTC with
  * as many fraction digits as needed, like {@link Instant#toString()}), or epoch milliseconds as a number.
+ * A date-time without an offset ({@code 2026-11-22T10:15:30.123456}, what Python's
+ * {@code datetime.utcnow().isoformat()} writes) is read as UTC.
  */
 public final class Instants {
+
+    private static final Pattern WITHOUT_OFFSET = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
 
     private Instants() {
     }
 
-    /** @throws DateTimeException when the text is not a date-time with an offset */
+    /** @throws DateTimeException when the text is not a date-time (with an offset, or in UTC without one) */
     public static Instant parse(String text) {
-        return ITU.parseDateTime(text.trim()).toInstant();
+        String t = text.trim();
+        try {
+            return ITU.parseDateTime(t).toInstant();
+        } catch (DateTimeException e) {
+            if (t.length() <= 29 && WITHOUT_OFFSET.matcher(t).matches()) {
+                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+            }
+            throw e;
+        }
     }
 
     public static String format(Instant instant) {
