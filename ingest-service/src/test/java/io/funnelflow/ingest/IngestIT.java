@@ -296,6 +296,30 @@ class IngestIT {
         assertThat(find(on, anon + "-x").revenue()).isEqualByComparingTo("42.00");
     }
 
+    /**
+     * A wrong key with a body whose mapping would never end (a product price of 1e100000000 summed into an
+     * order total) is answered 401 at once: the key is found and checked before anything is mapped.
+     */
+    @Test
+    void aWrongKeyWithAHostileBodyIsAnsweredAtOnce() throws Exception {
+        String hostile = """
+                {"writeKey":"not-a-key","event":"Order Completed","anonymousId":"a",
+                 "properties":{"products":[{"price":1e100000000,"quantity":1e100000000}]}}""";
+        HttpResponse<String> inBody = server.post("/v1/track", hostile.getBytes(StandardCharsets.UTF_8), Map.of(),
+                "application/json", Duration.ofSeconds(5));
+        assertThat(inBody.statusCode()).isEqualTo(401);
+        assertThat(json(inBody).get("field").asText()).isEqualTo("write_key");
+        HttpResponse<String> inHeader = server.post("/v1/batch", ("{\"batch\":[" + hostile + "]}").getBytes(StandardCharsets.UTF_8),
+                Map.of("Authorization", IngestServer.basic("not-a-key")), "application/json", Duration.ofSeconds(5));
+        assertThat(inHeader.statusCode()).isEqualTo(401);
+        // and with the right key, the same body is refused with the field and reason, also at once
+        HttpResponse<String> rightKey = server.post("/v1/track", hostile.replace("not-a-key", IngestServer.WRITE_KEY)
+                .getBytes(StandardCharsets.UTF_8), Map.of(), "application/json", Duration.ofSeconds(5));
+        assertThat(rightKey.statusCode()).isEqualTo(400);
+        assertThat(json(rightKey).get("field").asText()).isEqualTo("properties.products[0].price");
+        assertThat(json(rightKey).get("reason").asText()).isEqualTo("has more than 15 integer digits");
+    }
+
     @Test
     void browserTrackersOnOtherSitesMayPost() throws Exception {
         var preflight = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/batch")))

@@ -36,7 +36,8 @@ public final class EventIntake {
                 rejected.add(reject(c, id, null, c.unreadable(), receivedAt, writes));
                 continue;
             }
-            TrackedEvent sent = c.event();
+            // free text loses its control characters here; identifiers and names keep theirs for the validator to refuse
+            TrackedEvent sent = EventValidator.stripFreeText(c.event());
             boolean generated = sent.eventId() == null;
             String id = generated ? EventIds.generate(writeKey, sent) : sent.eventId();
             TrackedEvent event = sent.accepted(id, receivedAt, envelope.sentAt());

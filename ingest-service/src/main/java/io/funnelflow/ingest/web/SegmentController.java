@@ -1,7 +1,6 @@
 package io.funnelflow.ingest.web;
 
 import io.funnelflow.ingest.segment.SegmentFormat;
-import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.segment.SegmentFormat.Call;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -33,8 +32,7 @@ public class SegmentController {
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body,
-                (bytes, maxBytes, maxEvents) -> SegmentFormat.batch(Bodies.parse(bytes, maxBytes), maxEvents)), Responses::batch);
+        return Responses.answer(() -> ingestion.ingest(authorization, body, SegmentFormat.BATCH), Responses::batch);
     }
 
     @Post(uri = "/import", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
@@ -74,7 +72,6 @@ public class SegmentController {
     }
 
     private CompletableFuture<MutableHttpResponse<?>> single(Call call, String authorization, byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> SegmentFormat.single(call, Bodies.parse(bytes, maxBytes))),
-                Responses::single);
+        return Responses.answer(() -> ingestion.ingest(authorization, body, SegmentFormat.single(call)), Responses::single);
     }
 }
