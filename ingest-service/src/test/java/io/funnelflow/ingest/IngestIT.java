@@ -296,6 +296,55 @@ class IngestIT {
         assertThat(find(on, anon + "-x").revenue()).isEqualByComparingTo("42.00");
     }
 
+    /** The RudderStack Node SDK's requests as it sends them: gzip, form content type, the key as Basic user. */
+    @Test
+    void theRudderStackNodeSdksRequestsAreAcceptedAsTheySendThem() throws Exception {
+        JsonNode captured;
+        try (var in = IngestIT.class.getResourceAsStream("/fixtures/rudderstack/rudder-sdk-node-3.0.13.requests.json")) {
+            captured = Json.mapper().readTree(in);
+        }
+        assertThat(captured).hasSize(2);
+        for (JsonNode request : captured) {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            JsonNode raw = request.get("rawHeaders");
+            for (int i = 0; i < raw.size(); i += 2) {
+                String name = raw.get(i).asText();
+                if (!List.of("host", "content-length", "connection").contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    headers.put(name, raw.get(i + 1).asText());
+                }
+            }
+            assertThat(headers).containsEntry("Content-Type", "application/x-www-form-urlencoded").containsEntry("Content-Encoding", "gzip");
+            // nothing changed but the credentials: our write key instead of the one it was captured with
+            headers.put("Authorization", IngestServer.basic(IngestServer.WRITE_KEY));
+            byte[] body = java.util.Base64.getDecoder().decode(request.get("body_base64").asText());
+            HttpResponse<String> r = server.post(request.get("path").asText(), body, headers, "application/x-www-form-urlencoded");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        List<TrackedEvent> on = eventsOf("anon-rs-1").stream().map(ConsumerRecord::value).toList();
+        assertThat(on).extracting(TrackedEvent::eventId).contains("rs-fixture-1", "rs-fixture-2");
+        TrackedEvent view = find(on, "rs-fixture-1");
+        assertThat(view.eventType()).isEqualTo("product_view");
+        assertThat(view.price()).isEqualByComparingTo("12.5");
+        assertThat(view.utmSource()).isEqualTo("google");
+        assertThat(find(on, "rs-fixture-2").revenue()).isEqualByComparingTo("25");
+    }
+
+    @Test
+    void anyContentTypeIsReadAsJsonOnTheSegmentEndpoints() throws Exception {
+        String anon = "anon-" + UUID.randomUUID();
+        String track = """
+                {"type":"track","event":"Signed Up","messageId":"%1$s-ct","anonymousId":"%1$s"}""".formatted(anon);
+        for (String type : new String[]{"application/x-www-form-urlencoded", "application/octet-stream", "text/html"}) {
+            HttpResponse<String> r = server.post("/v1/track", IngestServer.gzip(track),
+                    Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY)), type);
+            assertThat(r.statusCode()).as(type + " " + r.body()).isEqualTo(200);
+            HttpResponse<String> plain = server.post("/v1/batch", ("{\"batch\":[" + track.replace("-ct", "-" + type.length()) + "]}")
+                    .getBytes(StandardCharsets.UTF_8), Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY)), type);
+            assertThat(plain.statusCode()).as(type + " " + plain.body()).isEqualTo(200);
+        }
+        assertThat(eventsOf(anon)).hasSize(6);
+    }
+
     /**
      * A wrong key with a body whose mapping would never end (a product price of 1e100000000 summed into an
      * order total) is answered 401 at once: the key is found and checked before anything is mapped.
