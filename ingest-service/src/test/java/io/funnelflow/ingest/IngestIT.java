@@ -369,6 +369,29 @@ class IngestIT {
         assertThat(json(rightKey).get("reason").asText()).isEqualTo("has more than 15 integer digits");
     }
 
+    /** Seed 001's own test of {@code POST /api/track}, exactly as documented, and its seed script's request. */
+    @Test
+    void theSeedTrackersRequestIsAnsweredWithOkAndId() throws Exception {
+        HttpResponse<String> r = server.post("/api/track", """
+                {"event_type": "page_view", "session_id": "test-session-123", "page_url": "/test", "metadata": {"test": true}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = json(r);
+        assertThat(answer.get("ok").asBoolean()).isTrue();
+        assertThat(answer.get("id").asText()).isNotBlank().isEqualTo(answer.get("event_id").asText());
+        assertThat(answer.get("success").asBoolean()).as("today's fields are still there").isTrue();
+
+        // scripts/seed_events.py: a Python datetime.utcnow().isoformat() timestamp, without offset
+        String session = session();
+        String naive = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(3).toString();
+        HttpResponse<String> seeded = server.post("/api/track", """
+                {"event_type": "ad_click", "session_id": "%s", "timestamp": "%s", "utm_source": "google",
+                 "device": "mobile", "metadata": {}}""".formatted(session, naive));
+        assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(200);
+        assertThat(json(seeded).get("ok").asBoolean()).isTrue();
+        assertThat(eventsOf(session)).singleElement().satisfies(rec ->
+                assertThat(rec.value().timestamp()).isEqualTo(java.time.LocalDateTime.parse(naive).toInstant(java.time.ZoneOffset.UTC)));
+    }
+
     @Test
     void browserTrackersOnOtherSitesMayPost() throws Exception {
         var preflight = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/batch")))

@@ -36,9 +36,12 @@ final class Responses {
         }
     }
 
-    /** One event sent alone, accepted. */
+    /**
+     * One event sent alone, accepted. {@code ok} and {@code id} repeat {@code success} and
+     * {@code event_id} in the words of the seed tracker's API ({@code {"ok": true, "id": "…"}}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated) {
+    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated, boolean ok, String id) {
     }
 
     /** A batch: how many were accepted, which were refused and why, and the ids the server made. */
@@ -80,7 +83,7 @@ final class Responses {
             return HttpResponse.badRequest(new Problem("invalid event", x.field(), x.reason(), null, x.eventId()));
         }
         IntakeResult.Accepted a = r.accepted().get(0);
-        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null));
+        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null, true, a.eventId()));
     }
 
     /** A batch: 200 when every event was accepted, 207 when some were, 400 when none was. */
