@@ -172,6 +172,20 @@ class BoundedValuesTest {
     }
 
     @Test
+    void acceptedTimesHaveMicrosecondsAtMostSoPostgresqlStoresTheMillisecondTheStreamCounts() {
+        // JDBC rounds .123999700 to .124000: an event the stream counts at millisecond 123 would be stored at 124
+        Instant received = Instant.parse("2026-11-22T10:00:00.123999700Z");
+        TrackedEvent e = new TrackedEvent("e", "page_view", null, null, null, null, "s", null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null).accepted("e", received, null);
+        assertThat(e.receivedAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00.123999Z"));
+        assertThat(e.eventTime()).isEqualTo(Instant.parse("2026-11-22T10:00:00.123999Z"));
+        TrackedEvent skewed = new TrackedEvent("e", "page_view", Instant.parse("2026-11-22T09:00:00.000000001Z"),
+                Instant.parse("2026-11-22T09:00:01Z"), null, null, "s", null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null).accepted("e", received, null);
+        assertThat(skewed.eventTime()).isEqualTo(Instant.parse("2026-11-22T09:59:59.123999Z"));
+    }
+
+    @Test
     void aDateTimeWithoutOffsetIsReadAsUtcAsPythonWritesIt() {
         assertThat(Instants.parse("2026-11-22T10:15:30.123456")).isEqualTo(Instant.parse("2026-11-22T10:15:30.123456Z"));
         assertThat(Instants.parse("2026-11-22T10:15:30")).isEqualTo(Instant.parse("2026-11-22T10:15:30Z"));
