@@ -59,6 +59,16 @@ class HostileInputTest {
         }
     }
 
+    /** Found by HostileInputIT: the parser's own limits (here its nesting depth) come without a location. */
+    @Test
+    void nestingDeeperThanTheParserTakesIsA400NotAnError() {
+        String deep = "{\"event_type\":\"x\",\"metadata\":" + "{\"d\":".repeat(3000) + "1" + "}".repeat(3000) + "}";
+        assertThatThrownBy(() -> BodyScan.of(utf8(deep), null, List.of("write_key")))
+                .isInstanceOf(BodyRejectedException.class).hasMessageContaining("is not valid JSON").hasMessageContaining("depth");
+        assertThatThrownBy(() -> Bodies.parse(utf8(deep), 1 << 20))
+                .isInstanceOf(BodyRejectedException.class).hasMessageContaining("is not valid JSON");
+    }
+
     @Test
     void aProductPriceWithAHugeExponentIsRefusedInsteadOfSummed() {
         // the order total of the products used to be summed from 1e100000000: a hundred million digits, for ever

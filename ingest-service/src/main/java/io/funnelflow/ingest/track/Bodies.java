@@ -55,11 +55,20 @@ public final class Bodies {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw BodyRejectedException.invalid("body", "is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw BodyRejectedException.invalid("body", notJson(e));
         } catch (IOException e) {
             throw BodyRejectedException.invalid("body", "cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why bytes are not the JSON taken, with where when the parser knows it (a limit of the parser's own,
+     * such as the nesting depth, has no location).
+     */
+    static String notJson(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return "is not valid JSON: " + e.getOriginalMessage() + where;
     }
 
     /** The first present text field among {@code names}, or null. */

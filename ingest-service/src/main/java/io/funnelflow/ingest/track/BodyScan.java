@@ -59,8 +59,7 @@ public record BodyScan(String writeKey, int events) {
                 throw BodyRejectedException.invalid("body", "is not valid JSON: something follows the object");
             }
         } catch (JsonProcessingException e) {
-            throw BodyRejectedException.invalid("body", "is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw BodyRejectedException.invalid("body", Bodies.notJson(e));
         } catch (IOException e) {
             throw BodyRejectedException.invalid("body", "cannot be read: " + e.getMessage());
         }
