@@ -369,6 +369,25 @@ class IngestIT {
         assertThat(json(rightKey).get("reason").asText()).isEqualTo("has more than 15 integer digits");
     }
 
+    /** Found by HostileInputIT: the HTTP server's own decompression answered broken gzip with a 500. */
+    @Test
+    void brokenGzipIsA400WithTheReasonWhateverTheHeadersSay() throws Exception {
+        byte[] gzip = IngestServer.gzip("{\"batch\":[{\"type\":\"track\",\"event\":\"x\",\"anonymousId\":\"a\"}]}");
+        byte[] truncated = java.util.Arrays.copyOf(gzip, gzip.length / 2);
+        byte[] corrupt = gzip.clone();
+        corrupt[gzip.length - 6] ^= 0x5a;
+        for (byte[] body : List.of(truncated, corrupt)) {
+            for (Map<String, String> headers : List.of(Map.of("Content-Encoding", "gzip"), Map.<String, String>of())) {
+                Map<String, String> h = new java.util.HashMap<>(headers);
+                h.put("Authorization", IngestServer.basic(IngestServer.WRITE_KEY));
+                HttpResponse<String> r = server.post("/v1/batch", body, h);
+                assertThat(r.statusCode()).as(headers + " " + r.body()).isEqualTo(400);
+                assertThat(json(r).get("field").asText()).isEqualTo("body");
+                assertThat(json(r).get("reason").asText()).contains("gzip");
+            }
+        }
+    }
+
     /** Seed 001's own test of {@code POST /api/track}, exactly as documented, and its seed script's request. */
     @Test
     void theSeedTrackersRequestIsAnsweredWithOkAndId() throws Exception {
