@@ -369,6 +369,27 @@ class IngestIT {
         assertThat(json(rightKey).get("reason").asText()).isEqualTo("has more than 15 integer digits");
     }
 
+    /**
+     * A refused event of nearly a megabyte used to be put on the rejected topic whole. JSON writers escape
+     * every character beyond the Basic Multilingual Plane as two \\u escapes, 12 bytes for 4, so its copy
+     * passed Kafka's record limit: the send failed and the client was told 503, an outage, for its own bad input.
+     */
+    @Test
+    void aRefusedEventOfNearlyAMegabyteIsA400NotAnOutage() throws Exception {
+        String session = session();
+        String body = """
+                {"event_type":"page_view","session_id":"%s","page_url":"https://shop.example/%s"}""".formatted(session, "\uD83D\uDC5F".repeat(250_000));
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).isLessThan(1 << 20);
+        HttpResponse<String> r = server.post("/api/track", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(json(r).get("field").asText()).isEqualTo("page_url");
+        assertThat(rejectedOf(session)).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("page_url");
+            assertThat(x.payload()).isNull();
+            assertThat(x.rawText()).startsWith("{\"event_type\":\"page_view\"").hasSizeLessThan(70_000);
+        });
+    }
+
     /** Found by HostileInputIT: the HTTP server's own decompression answered broken gzip with a 500. */
     @Test
     void brokenGzipIsA400WithTheReasonWhateverTheHeadersSay() throws Exception {
