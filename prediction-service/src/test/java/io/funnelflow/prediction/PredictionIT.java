@@ -387,8 +387,82 @@ class PredictionIT {
         assertThat(probeBeforeRestart.get("model_version").asText()).isEqualTo(trainedVersion);
     }
 
+    /** Seed 002's three documented calls, sent exactly as documented, answered with the documented fields. */
     @Test
     @Order(5)
+    void theSeedShopperPredictorsApiIsAnsweredInItsOwnShapes() throws Exception {
+        HttpResponse<String> r = post("/api/predict", """
+                {
+                  "session_id": 1234567890,
+                  "time_on_site": 245,
+                  "pages_visited": 8,
+                  "cart_value": 150.50,
+                  "previous_purchases": 3,
+                  "device_type": "desktop"
+                }""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.mapper().readTree(r.body());
+        assertThat(answer.get("session_id").isNumber()).isTrue();
+        assertThat(answer.get("session_id").asLong()).isEqualTo(1234567890L);
+        assertThat(Instant.parse(answer.get("timestamp").asText())).isAfter(Instant.now().minusSeconds(60));
+        JsonNode p = answer.get("prediction");
+        double probability = answer.get("purchase_probability").asDouble();
+        assertThat(p.get("will_buy").isBoolean()).isTrue();
+        assertThat(p.get("will_buy").asBoolean()).isEqualTo(probability >= 0.5);
+        assertThat(p.get("confidence").isInt()).isTrue();
+        assertThat(p.get("confidence").asInt()).isBetween(50, 100).isEqualTo((int) Math.round(100 * Math.max(probability, 1 - probability)));
+        assertThat(p.get("probability").asDouble()).isCloseTo(probability, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(answer.get("persona").get("type").asText())
+                .isIn("VIP Loyalist", "Research Shopper", "Quick Buyer", "Browser", "Casual Visitor");
+        assertThat(answer.get("persona").get("color").asText()).isNotBlank();
+        JsonNode incentive = answer.get("incentive");
+        assertThat(incentive.get("type").asText()).isIn("discount", "loyalty", "free_shipping", "urgency", "none");
+        assertThat(incentive.get("message").isTextual()).isTrue();
+        assertThat(incentive.get("discount").isInt()).isTrue();
+        assertThat(incentive.get("priority").asText()).isIn("high", "medium", "low");
+        // three earlier purchases: the rules offer loyalty points (or nothing to a likely buyer, or nothing when held out)
+        if (!answer.get("held_out").asBoolean() && probability < 0.7) {
+            assertThat(incentive.get("type").asText()).isEqualTo("loyalty");
+        }
+        assertThat(answer.get("model_version").asText()).as("today's fields are all still there").isEqualTo(trainedVersion);
+
+        // the seed's curl example has no session id: today's answer, with the seed's prediction beside it
+        JsonNode curl = Json.mapper().readTree(post("/api/predict", """
+                {"time_on_site": 300, "pages_visited": 10, "cart_value": 120, "previous_purchases": 5, "device_type": "desktop"}""").body());
+        assertThat(curl.get("persona").isTextual()).isTrue();
+        assertThat(curl.get("incentive").isTextual()).isTrue();
+        assertThat(curl.get("prediction").get("will_buy").isBoolean()).isTrue();
+
+        JsonNode analytics = get("/api/analytics");
+        long sessions;
+        long converted;
+        double duration;
+        double revenue;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("""
+                     SELECT count(*), count(*) FILTER (WHERE purchases > 0), coalesce(avg(duration_seconds), 0), coalesce(sum(revenue), 0)
+                     FROM sessions WHERE started_at >= now() - interval '24 hours'""")) {
+            rs.next();
+            sessions = rs.getLong(1);
+            converted = rs.getLong(2);
+            duration = rs.getDouble(3);
+            revenue = rs.getDouble(4);
+        }
+        assertThat(sessions).as("the live shoppers of an earlier step").isGreaterThanOrEqualTo(40);
+        assertThat(analytics.get("total_sessions").asLong()).isEqualTo(sessions);
+        assertThat(analytics.get("conversion_rate").asDouble()).isCloseTo(100.0 * converted / sessions, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(analytics.get("avg_session_time").asDouble()).isCloseTo(duration, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(analytics.get("total_revenue").asDouble()).isCloseTo(revenue, org.assertj.core.data.Offset.offset(0.005));
+        assertThat(analytics.get("top_persona").asText()).isIn("VIP Loyalist", "Research Shopper", "Quick Buyer", "Browser", "Casual Visitor");
+
+        JsonNode health = get("/api/health");
+        assertThat(health.get("status").asText()).isEqualTo("healthy");
+        assertThat(health.get("model_trained").asBoolean()).isTrue();
+        assertThat(Instant.parse(health.get("timestamp").asText())).isAfter(Instant.now().minusSeconds(60));
+    }
+
+    @Test
+    @Order(6)
     void aRestartServesTheSameVersionAndScoresAlike() throws Exception {
         prediction.getApplicationContext().close();
         prediction = startPrediction();
@@ -401,7 +475,7 @@ class PredictionIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void alteredModelFilesAreNotServedAndTheServiceSaysWhy() throws Exception {
         prediction.getApplicationContext().close();
         Path file = dataDir.resolve("models").resolve(trainedVersion).resolve("propensity.tribuo.gz");
