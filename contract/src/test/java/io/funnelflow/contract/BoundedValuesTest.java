@@ -185,6 +185,20 @@ class BoundedValuesTest {
         assertThat(skewed.eventTime()).isEqualTo(Instant.parse("2026-11-22T09:59:59.123999Z"));
     }
 
+    /** Found by the fuzz test: a refused event whose sent_at was Long.MAX_VALUE epoch milliseconds could not be written. */
+    @Test
+    void everyInstantCanBeWrittenAndReadBackEvenFarBeyondYear9999() throws Exception {
+        for (Instant far : new Instant[]{Instant.ofEpochMilli(Long.MAX_VALUE), Instant.ofEpochMilli(Long.MIN_VALUE),
+                Instant.parse("-0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z")}) {
+            String json = Json.mapper().writeValueAsString(far);
+            assertThat(Json.mapper().readValue(json, Instant.class)).as(json).isEqualTo(far);
+        }
+        TrackedEvent e = new TrackedEvent("e", "page_view", null, Instant.ofEpochMilli(Long.MAX_VALUE), null, null, "s", null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null).accepted("e", NOW, null);
+        assertThat(Json.mapper().valueToTree(e).get("sent_at").asText()).startsWith("+292278994-");
+        assertThat(first(e)).extracting(Violation::field).isEqualTo("sent_at");
+    }
+
     @Test
     void aDateTimeWithoutOffsetIsReadAsUtcAsPythonWritesIt() {
         assertThat(Instants.parse("2026-11-22T10:15:30.123456")).isEqualTo(Instant.parse("2026-11-22T10:15:30.123456Z"));

@@ -39,11 +39,25 @@ public final class Instants {
             if (t.length() <= 29 && WITHOUT_OFFSET.matcher(t).matches()) {
                 return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             }
+            if (t.length() <= 40 && (t.startsWith("+") || t.startsWith("-"))) {
+                // a year beyond four digits, as format() writes one
+                return Instant.parse(t);
+            }
             throw e;
         }
     }
 
+    private static final Instant FIRST_FOUR_DIGIT_YEAR = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_FOUR_DIGIT_YEAR = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * RFC 3339 in UTC; a time outside years 0 to 9999 (which RFC 3339 cannot write, and which a hostile
+     * client can send as epoch milliseconds) as ISO-8601 with a signed year, like {@link Instant#toString()}.
+     */
     public static String format(Instant instant) {
+        if (instant.isBefore(FIRST_FOUR_DIGIT_YEAR) || instant.isAfter(LAST_FOUR_DIGIT_YEAR)) {
+            return instant.toString();
+        }
         int nanos = instant.getNano();
         int digits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
         return ITU.formatUtc(instant.atOffset(ZoneOffset.UTC), digits);
