@@ -180,8 +180,10 @@ class HostileInputIT {
     void everyHostileRequestIsAnsweredWithinASecondByA2xxOrA4xxWithItsReason() {
         HostileRequests requests = new HostileRequests(KEY, Instant.now());
         Gen<HostileRequests.Request> hostile = in -> requests.next(bound -> (int) in.next(Constraint.between(0, bound - 1)));
+        // a fixed seed keeps the suite deterministic; -Dhostile.seed=<n> explores other requests (a failure prints its seed)
+        long seed = Long.getLong("hostile.seed", 20_261_201L);
         // shrinking re-sends requests: a few cycles are enough to point at the field that matters
-        qt().withExamples(TRIES).withShrinkCycles(20).forAll(hostile).checkAssert(HostileInputIT::check);
+        qt().withFixedSeed(seed).withExamples(TRIES).withShrinkCycles(20).forAll(hostile).checkAssert(HostileInputIT::check);
 
         int total = answered.values().stream().mapToInt(AtomicInteger::get).sum();
         assertThat(total).isGreaterThanOrEqualTo(2000);
