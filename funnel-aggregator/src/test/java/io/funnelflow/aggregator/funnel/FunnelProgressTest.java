@@ -1,0 +1,93 @@
+package io.funnelflow.aggregator.funnel;
+
+import io.funnelflow.contract.funnel.FunnelDefinition;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The incremental matcher against the reference: for generated sessions (repeated steps, steps out of
+ * order, events outside the funnel, many events in the same millisecond), every mode's depth, step
+ * times, step-event counts and step durations equal what {@link FunnelEvaluator} computes from the
+ * whole list — also when the progress is written to bytes and read back midway.
+ */
+class FunnelProgressTest {
+
+    static final List<String> STEPS = List.of("a", "b", "c", "d");
+    static final FunnelDefinition FUNNEL = new FunnelDefinition("f", STEPS);
+
+    record Event(String type, long time) {
+    }
+
+    @Provide
+    Arbitrary<List<Event>> sessions() {
+        Arbitrary<String> type = Arbitraries.of("a", "b", "c", "d", "x", "y");
+        // small time steps: many ties, so same-millisecond ordering is exercised
+        Arbitrary<Long> gap = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0L)),
+                Tuple.of(5, Arbitraries.longs().between(1, 5)), Tuple.of(1, Arbitraries.longs().between(100, 100_000)));
+        Arbitrary<Event> step = Combinators.combine(type, gap).as((t, g) -> new Event(t, g));
+        return step.list().ofMinSize(0).ofMaxSize(40).map(FunnelProgressTest::accumulate);
+    }
+
+    private static List<Event> accumulate(List<Event> gaps) {
+        List<Event> out = new ArrayList<>();
+        long t = 1_000_000;
+        for (Event e : gaps) {
+            t += e.time();
+            out.add(new Event(e.type(), t));
+        }
+        return out;
+    }
+
+    @Property(tries = 3000)
+    void everyModeMatchesTheEvaluator(@ForAll("sessions") List<Event> session) throws IOException {
+        FunnelSession reference = new FunnelSession(null, session.stream().map(Event::type).toList(),
+                session.stream().mapToLong(Event::time).toArray());
+        for (FunnelMode mode : FunnelMode.values()) {
+            FunnelProgress progress = new FunnelProgress(STEPS, mode);
+            for (int i = 0; i < session.size(); i++) {
+                if (i == session.size() / 2) {
+                    progress = roundTrip(progress, mode);
+                }
+                progress.add(session.get(i).type(), session.get(i).time());
+            }
+            SessionFunnel expected = FunnelEvaluator.match(FUNNEL, mode, reference);
+            assertThat(progress.reached()).as(mode + " match of " + session).isEqualTo(expected);
+            assertThat(progress.stepEvents()).as(mode + " step events of " + session)
+                    .containsExactly(referenceStepEvents(mode, reference));
+            assertThat(progress.stepDurations()).as(mode + " durations of " + session)
+                    .containsExactly(IntStream.range(1, expected.depth())
+                            .mapToLong(k -> Math.max(0, expected.stepTimeMillis(k + 1) - expected.stepTimeMillis(k)))
+                            .toArray());
+        }
+    }
+
+    /** The evaluator's step-event counts, read off a one-session report counting events. */
+    private static long[] referenceStepEvents(FunnelMode mode, FunnelSession session) {
+        FunnelReport report = new FunnelEvaluator().evaluate(FUNNEL, mode, FunnelCount.EVENTS, List.of(session), false);
+        return report.steps().stream().sorted(Comparator.comparingInt(FunnelReport.Step::index))
+                .mapToLong(FunnelReport.Step::count).toArray();
+    }
+
+    private static FunnelProgress roundTrip(FunnelProgress progress, FunnelMode mode) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        progress.writeTo(new DataOutputStream(bytes));
+        return FunnelProgress.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), STEPS, mode);
+    }
+}
