@@ -85,22 +85,49 @@ CREATE TABLE funnel_progress (
 
 -- Sessions: the per-update summary no longer carries the event list; a quiet session's ordered events
 -- are kept beside it. A session the stream has let go of is final, counted at a funnel generation.
+CREATE TABLE session_timelines (
+    session_id  text     PRIMARY KEY,
+    event_types text[]   NOT NULL,
+    event_times bigint[] NOT NULL
+);
+-- what an earlier version stored is kept: its sessions are final (the new stream state starts empty),
+-- counted at generation -1, so every funnel, the default one included, counts them from here
+INSERT INTO session_timelines (session_id, event_types, event_times) SELECT session_id, event_types, event_times FROM sessions;
 ALTER TABLE sessions DROP COLUMN event_types;
 ALTER TABLE sessions DROP COLUMN event_times;
 ALTER TABLE sessions ADD COLUMN last_event_type text;
 ALTER TABLE sessions ADD COLUMN truncated boolean NOT NULL DEFAULT false;
 ALTER TABLE sessions ADD COLUMN final boolean NOT NULL DEFAULT false;
 ALTER TABLE sessions ADD COLUMN funnel_generation bigint;
+UPDATE sessions SET final = true, funnel_generation = -1;
 CREATE INDEX sessions_final ON sessions (funnel_generation) WHERE final;
 
-CREATE TABLE session_timelines (
-    session_id  text     PRIMARY KEY,
-    event_types text[]   NOT NULL,
-    event_times bigint[] NOT NULL
-);
+-- the built-in default funnel (the contract's FunnelDefinition.DEFAULT), version 0: its history is
+-- complete at once on a new installation, and counted from the sessions kept above on an older one
+INSERT INTO funnel_versions (id, name, steps, generation, created_at, history_status)
+VALUES (0, 'default', ARRAY['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'], 0, now(),
+        CASE WHEN EXISTS (SELECT 1 FROM sessions) THEN 'counting' ELSE 'complete' END);
+
+-- the earlier version's figures, as buckets of part -1: sessions by start (no distinct-visitor sketch
+-- can be made in SQL, so those buckets add nothing to unique visitors) and events by event time
+INSERT INTO session_buckets (granularity, bucket_start, dimension, value, part, gen, sessions, converted, purchases, revenue,
+                             duration_seconds, carts, abandoned, landed, visitors)
+SELECT g.granularity, date_trunc(g.unit, s.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', d.dimension, d.value, -1, 0,
+       count(*), count(*) FILTER (WHERE s.purchases > 0), sum(s.purchases), sum(s.revenue), sum(s.duration_seconds),
+       count(*) FILTER (WHERE s.cart_adds > 0), count(*) FILTER (WHERE s.cart_adds > 0 AND s.purchases = 0),
+       count(*) FILTER (WHERE s.page_views > 0), NULL
+FROM sessions s
+CROSS JOIN (VALUES ('h', 'hour'), ('d', 'day')) AS g(granularity, unit)
+CROSS JOIN LATERAL (VALUES (0, ''), (1, coalesce(s.utm_source, '(none)')), (2, coalesce(s.utm_medium, '(none)')),
+                           (3, coalesce(s.utm_campaign, '(none)')), (4, coalesce(s.device, '(none)')),
+                           (5, coalesce(s.platform, '(none)'))) AS d(dimension, value)
+GROUP BY 1, 2, 3, 4;
+
 
 -- Events that arrived more than the grace period after their event time (counted like any other).
-DROP TABLE late_events;
+ALTER TABLE late_events RENAME TO old_late_events;
+ALTER INDEX late_events_minute RENAME TO old_late_events_minute;
+ALTER TABLE old_late_events RENAME CONSTRAINT late_events_pkey TO old_late_events_pkey;
 CREATE TABLE late_events (
     event_id      text PRIMARY KEY,
     event_type    text        NOT NULL,
@@ -112,4 +139,12 @@ CREATE TABLE late_events (
 CREATE INDEX late_events_received ON late_events (received_at);
 
 -- One-minute windows are gone: event counts are kept per hour and day in event_buckets.
+INSERT INTO event_buckets (granularity, bucket_start, event_type, part, gen, events, revenue, late)
+SELECT g.granularity, date_trunc(g.unit, c.minute AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', c.event_type, -1, 0,
+       sum(c.events), sum(c.revenue), sum(c.late)
+FROM (SELECT minute, event_type, events, revenue, 0 AS late FROM minute_counts
+      UNION ALL SELECT minute, event_type, 1, revenue, 1 FROM old_late_events) c
+CROSS JOIN (VALUES ('h', 'hour'), ('d', 'day')) AS g(granularity, unit)
+GROUP BY 1, 2, 3;
+DROP TABLE old_late_events;
 DROP TABLE minute_counts;
