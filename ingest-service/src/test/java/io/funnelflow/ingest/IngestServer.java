@@ -1,5 +1,6 @@
 package io.funnelflow.ingest;
 
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -28,8 +29,13 @@ final class IngestServer implements AutoCloseable {
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", bootstrap);
         props.put("funnelflow.ingest.write-keys", WRITE_KEY + ",other-site-key");
+        props.putAll(TestAccess.properties(bootstrap));
         props.putAll(extra);
         server = ApplicationContext.run(EmbeddedServer.class, props);
+    }
+
+    ApplicationContext context() {
+        return server.getApplicationContext();
     }
 
     String url(String path) {
@@ -59,9 +65,10 @@ final class IngestServer implements AutoCloseable {
         }
     }
 
+    /** A GET with the tests' admin token. */
     HttpResponse<String> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path)).build(),
+            return http.send(TestAccess.request("http://127.0.0.1:" + server.getPort() + path).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -9,8 +9,10 @@ import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.prediction.features.SessionState;
 import io.funnelflow.prediction.model.LabelledSession;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.testing.RouteAccess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,6 +70,7 @@ class PredictionIT {
     static Path dataDir;
     static String trainedVersion;
     static JsonNode probeBeforeRestart;
+    static String readToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,9 +78,11 @@ class PredictionIT {
         jdbcUrl = SharedPostgres.newDatabase("prediction_it");
         dataDir = Files.createTempDirectory("prediction-it");
         int port = Ports.free();
-        Map<String, String> env = Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_JDBC_URL", jdbcUrl,
+        readToken = TestAccess.readToken();
+        Map<String, String> env = new HashMap<>(Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_JDBC_URL", jdbcUrl,
                 "FUNNELFLOW_JDBC_USER", SharedPostgres.user(), "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
-                "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port), "FUNNELFLOW_DATA_DIR", dataDir.toString());
+                "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port), "FUNNELFLOW_DATA_DIR", dataDir.toString()));
+        env.putAll(TestAccess.environment());
         aggregator = ServiceProcess.start("funnel-aggregator", jar("funnel-aggregator"), "http://127.0.0.1:" + port, env,
                 "384m", Path.of("target", "it-logs", "funnel-aggregator.log"), Duration.ofSeconds(180));
     }
@@ -106,6 +111,7 @@ class PredictionIT {
         props.put("funnelflow.data-dir", dataDir.toString());
         props.put("funnelflow.prediction.min-positives", 150);
         props.put("funnelflow.prediction.min-negatives", 150);
+        props.putAll(TestAccess.properties());
         return ApplicationContext.run(EmbeddedServer.class, props);
     }
 
@@ -377,15 +383,30 @@ class PredictionIT {
         assertThat(answer.get("purchase_probability").asDouble()).isEqualTo(model.get("baseline").get("rate").asDouble());
     }
 
+    @Test
+    @Order(7)
+    void everyRouteButHealthNeedsATokenAndAReadTokenMayPredict() throws Exception {
+        assertThat(RouteAccess.violations(prediction.getApplicationContext(), prediction.getURL().toString(), readToken,
+                Set.of("/health", "/health/**"))).isEmpty();
+        assertThat(RouteAccess.publicRoutes(prediction.getApplicationContext(), Set.of("/health", "/health/**")))
+                .containsExactlyInAnyOrder("GET /health", "HEAD /health", "GET /health/{selector}", "HEAD /health/{selector}");
+        HttpResponse<String> predicted = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + "/api/predict"))
+                        .header("Authorization", TestAccess.bearer(readToken)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(PROBE)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+        assertThat(RouteAccess.health(prediction.getURL().toString(), null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
+        assertThat(RouteAccess.health(prediction.getURL().toString(), readToken).body()).contains("\"details\"");
+    }
+
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + path)).GET().build(),
+        HttpResponse<String> r = HTTP.send(TestAccess.request(prediction.getURL() + path).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + path))
+        return HTTP.send(TestAccess.request(prediction.getURL() + path)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -1,5 +1,6 @@
 package io.funnelflow.contract.topic;
 
+import io.funnelflow.contract.credential.Credential;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +71,16 @@ public final class Topics {
     public static final Topic<String, Erasure> ERASURES =
             new Topic<>("funnelflow.erasures", Serdes.String(), JsonSerde.of(Erasure.class));
 
+    /**
+     * API tokens and write keys (hashed), keyed by credential id; compacted, one partition, so that every
+     * service reads the whole set into memory at start and follows creations and revocations.
+     */
+    public static final Topic<String, Credential> CREDENTIALS =
+            new Topic<>("funnelflow.credentials", Serdes.String(), JsonSerde.of(Credential.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES);
+            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS);
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -89,7 +97,12 @@ public final class Topics {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = ALL.stream()
                 .filter(topic -> !existing.contains(topic.name()))
-                .map(topic -> new NewTopic(topic.name(), partitions, replicationFactor).configs(configs(topic)))
+                .map(topic -> {
+                    Map<String, String> configs = new java.util.HashMap<>(topic.configs());
+                    configs.putIfAbsent("compression.type", "producer");
+                    return new NewTopic(topic.name(), topic.partitions() > 0 ? topic.partitions() : partitions, replicationFactor)
+                            .configs(configs);
+                })
                 .toList();
         try {
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -101,10 +114,4 @@ public final class Topics {
         return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
     }
 
-    private static Map<String, String> configs(Topic<?, ?> topic) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put("compression.type", "producer");
-        configs.putAll(topic.configs());
-        return configs;
-    }
 }

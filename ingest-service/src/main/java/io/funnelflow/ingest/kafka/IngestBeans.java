@@ -4,6 +4,7 @@ import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
 import io.funnelflow.ingest.track.EventIntake;
+import io.funnelflow.service.security.Credentials;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -53,8 +54,8 @@ public class IngestBeans {
     }
 
     @Singleton
-    WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys) {
-        return new WriteKeys(keys);
+    WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys, Credentials credentials) {
+        return new WriteKeys(keys, key -> credentials.writeKey(key).isPresent());
     }
 
     @Singleton

@@ -23,12 +23,16 @@ class InsightsControllerTest {
 
     static EmbeddedServer server;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String TOKEN = "insights-controller-test-token";
 
     @BeforeAll
     static void start() {
         server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
                 // nothing listens there: a range request must answer 503, not hang or pretend
-                "micronaut.http.services.aggregator.url", "http://127.0.0.1:9"));
+                "micronaut.http.services.aggregator.url", "http://127.0.0.1:9",
+                // a unit test: the token of the environment only, no broker to follow
+                "funnelflow.security.api-tokens", TOKEN,
+                "funnelflow.security.credentials.bootstrap", ""));
     }
 
     @AfterAll
@@ -38,6 +42,7 @@ class InsightsControllerTest {
 
     static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -12,6 +12,7 @@ import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.service.security.Roles;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -21,6 +22,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +96,9 @@ public class PredictionController {
                                   boolean heldOut, Features features) {
     }
 
+    /** Computes without changing anything, so a read token may ask (the policy would want admin for a POST). */
     @Post("/predict")
+    @Secured(Roles.READ)
     public PredictResponse predict(@Body @Nullable JsonNode body) {
         PredictRequest.Parsed request = PredictRequest.parse(body, clock.instant());
         Scorer.Scored s = scorer.score(request.sessionId(), request.features());
