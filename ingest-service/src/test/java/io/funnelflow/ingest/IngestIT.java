@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.funnelflow.testing.problem.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -146,6 +147,27 @@ class IngestIT {
             assertThat(x.reason()).isNotBlank();
             assertThat(x.payload().get("session_id").asText()).isEqualTo(session);
         });
+    }
+
+    @Test
+    void aRefusedEventIsAProblemWithFieldReasonAndEventId() throws Exception {
+        String session = session();
+        JsonNode single = assertProblem(server.post("/api/track", """
+                {"event_id":"%1$s-bad","event_type":"product_view","session_id":"%1$s","price":-3}""".formatted(session)), 400);
+        assertThat(single.path("title").asText()).isEqualTo("invalid event");
+        assertThat(single.path("field").asText()).isEqualTo("price");
+        assertThat(single.path("event_id").asText()).isEqualTo(session + "-bad");
+        assertThat(single.path("reason").asText()).contains("must not be negative");
+
+        // a batch in which no event is valid lists each, as the answer to a partly valid one does
+        JsonNode batch = assertProblem(server.post("/api/batch", """
+                {"events":[{"event_type":"purchase","session_id":"%s"},"not an event"]}""".formatted(session)), 400);
+        assertThat(batch.path("title").asText()).isEqualTo("invalid events");
+        assertThat(batch.path("accepted").asInt()).isZero();
+        assertThat(batch.path("rejected")).hasSize(2);
+        assertThat(batch.path("rejected").get(0).path("field").asText()).isEqualTo("revenue");
+        assertThat(batch.path("rejected").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(eventsOf(session)).isEmpty();
     }
 
     @Test

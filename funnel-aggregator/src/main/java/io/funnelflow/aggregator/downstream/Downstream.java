@@ -29,8 +29,8 @@ public final class Downstream {
     private final HttpClient http;
     private final String authorization;
 
-    /** A JSON answer of the service: status and body, passed on as they are. */
-    public record Answer(int status, String body) {
+    /** A JSON answer of the service: status, content type ({@code application/json} or a problem's) and body, passed on as they are. */
+    public record Answer(int status, String contentType, String body) {
     }
 
     public Downstream(String name, String baseUrl, Duration timeout) {
@@ -70,7 +70,7 @@ public final class Downstream {
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
-            response = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
+            response = http.send(request.timeout(timeout).header("Accept", "application/json, application/problem+json").build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
@@ -80,7 +80,8 @@ public final class Downstream {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
         }
         int status = response.statusCode();
-        boolean json = response.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        boolean json = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
         if (status >= 500) {
             throw new DownstreamException(502, name, base, "failed with status " + status);
         }
@@ -92,7 +93,7 @@ public final class Downstream {
             throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "
                     + base + " really the " + name + "?");
         }
-        return new Answer(status, response.body());
+        return new Answer(status, contentType, response.body());
     }
 
     private URI uri(String path, Map<String, String> query) {
