@@ -55,13 +55,14 @@ public final class AggregatorTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.PARTIALS),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
-        // small and short-lived: in memory, restored from their changelogs
+        // small and short-lived: in memory, restored from their changelogs; cached, so that a key's many
+        // changes between two commits reach the changelog once
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.PENDING),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.TIMELINES_DUE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.SWEEP),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.globalTable(Topics.FUNNELS.name(), Consumed.with(Topics.FUNNELS.keySerde(), Topics.FUNNELS.valueSerde())
                         .withName("funnels-source"),
                 Materialized.<String, SavedFunnel, KeyValueStore<Bytes, byte[]>>as(Sessionizer.REGISTRY)
