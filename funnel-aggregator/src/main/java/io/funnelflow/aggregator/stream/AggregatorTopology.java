@@ -1,6 +1,5 @@
 package io.funnelflow.aggregator.stream;
 
-import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.funnel.SavedFunnel;
 import io.funnelflow.contract.topic.Topic;
 import io.funnelflow.contract.topic.Topics;
@@ -46,7 +45,7 @@ public final class AggregatorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeHorizon(), settings.dedupeHorizon(), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.EVENTS),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.STATES),
@@ -68,8 +67,9 @@ public final class AggregatorTopology {
                 Materialized.<String, SavedFunnel, KeyValueStore<Bytes, byte[]>>as(Sessionizer.REGISTRY)
                         .withKeySerde(Topics.FUNNELS.keySerde()).withValueSerde(Topics.FUNNELS.valueSerde()));
 
+        Received.ReceivedSerde received = new Received.ReceivedSerde();
         Map<String, KStream<String, Checked>> checked = builder
-                .stream(Topics.EVENTS.name(), consumed(Topics.EVENTS, "events-source"))
+                .stream(Topics.EVENTS.name(), Consumed.with(Topics.EVENTS.keySerde(), received).withName("events-source"))
                 .mapValues(Checked::of, Named.as("check"))
                 .split(Named.as("checked-"))
                 .branch((key, c) -> c.rejected() != null, Branched.as("rejected"))
@@ -78,17 +78,18 @@ public final class AggregatorTopology {
                 .mapValues(Checked::rejected, Named.as("rejection"))
                 .to(Topics.EVENTS_REJECTED.name(), produced(Topics.EVENTS_REJECTED, "rejected-sink"));
 
-        KStream<String, TrackedEvent> unique = checked.get("checked-valid")
-                .mapValues(Checked::event, Named.as("checked-event"))
+        KStream<String, Received> unique = checked.get("checked-valid")
+                .mapValues(Checked::received, Named.as("checked-event"))
                 .processValues(() -> new DedupeProcessor(settings.dedupeHorizon()), Named.as("dedupe"), DedupeProcessor.STORE);
-        unique.to(Topics.UNIQUE_EVENTS.name(), produced(Topics.UNIQUE_EVENTS, "unique-events-sink"));
+        // the raw events go on as they came: the same JSON as funnelflow.events, not written a second time
+        unique.to(Topics.UNIQUE_EVENTS.name(), Produced.with(Topics.UNIQUE_EVENTS.keySerde(), received).withName("unique-events-sink"));
 
         KStream<String, Input> erasures = builder
                 .stream(Topics.ERASURES.name(), consumed(Topics.ERASURES, "erasures-source"))
                 .filter((key, erasure) -> key != null && erasure != null, Named.as("erasures-with-key"))
                 .<Input>mapValues(Input.Erase::new, Named.as("erasure-input"));
         Map<String, KStream<String, Out>> out = unique
-                .<Input>mapValues(Input.Event::new, Named.as("event-input"))
+                .<Input>mapValues(r -> new Input.Event(r.event()), Named.as("event-input"))
                 .merge(erasures, Named.as("sessionizer-input"))
                 .process(() -> new Sessionizer(settings), Named.as("sessionize"), Sessionizer.EVENTS, Sessionizer.STATES,
                         Sessionizer.OPEN, Sessionizer.PARTIALS, Sessionizer.PENDING, Sessionizer.TIMELINES_DUE, Sessionizer.SWEEP)
