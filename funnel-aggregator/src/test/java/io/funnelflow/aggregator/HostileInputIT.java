@@ -9,6 +9,7 @@ import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.TopicReader;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -93,6 +94,7 @@ class HostileInputIT {
         props.put("datasources.default.password", SharedPostgres.password());
         props.put("funnelflow.aggregator.application-id", "hostile-it");
         props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("hostile-it-state").toString());
+        props.putAll(TestAccess.properties());
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         try (TopicReader<String, TrackedEvent> events = TopicReader.of(Topics.EVENTS)) {
             eventsBefore = positions(events.readToEnd());
@@ -115,8 +117,11 @@ class HostileInputIT {
         return out;
     }
 
-    record Answer(int status, String body, Duration took) {
+    record Answer(int status, String body, String contentType, Duration took) {
     }
+
+    /** Our refusals that concern one field (the framework's own, such as an unsupported content type, name none). */
+    static final Set<String> FIELD_PROBLEMS = Set.of("invalid event", "invalid request", "unauthorized", "too large");
 
     static Answer send(HostileRequests.Request r) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ingest.url() + r.path()))
@@ -128,7 +133,8 @@ class HostileInputIT {
         r.headers().forEach(b::header);
         long t0 = System.nanoTime();
         HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - t0));
+        return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""),
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** The engine draws the request; the answer must be bounded in time and say what was wrong. */
@@ -146,16 +152,12 @@ class HostileInputIT {
                     s -> assertThat(s).isBetween(200, 299), s -> assertThat(s).isBetween(400, 499));
             JsonNode body = Json.mapper().readTree(a.body());
             assertThat(body).as("a JSON answer to " + request + "\n answered " + a.body()).isNotNull();
-            if (a.status() >= 400 && !body.has("rejected")) {
-                if (body.has("error")) {
-                    // ours: the reason, and the field wherever it is about one
-                    assertThat(body.path("reason").asText()).as(request + "\n answered " + a.body()).isNotBlank();
-                    if (a.status() != 429) {
-                        assertThat(body.path("field").asText()).as("the field, " + request + "\n answered " + a.body()).isNotBlank();
-                    }
-                } else {
-                    // the HTTP layer's own refusals (a content type a route does not take, a body over the server's limit)
-                    assertThat(body.path("message").asText()).as(request + "\n answered " + a.body()).isNotBlank();
+            if (a.status() >= 400) {
+                // every refusal is a problem (RFC 7807) with its reason; ours name the field wherever it is about one
+                assertThat(a.contentType()).as(request + "\n answered " + a.body()).startsWith("application/problem+json");
+                assertThat(body.path("reason").asText()).as(request + "\n answered " + a.body()).isNotBlank();
+                if (FIELD_PROBLEMS.contains(body.path("title").asText()) && !body.has("rejected")) {
+                    assertThat(body.path("field").asText()).as("the field, " + request + "\n answered " + a.body()).isNotBlank();
                 }
             }
             for (JsonNode x : body.path("rejected")) {
@@ -222,7 +224,7 @@ class HostileInputIT {
 
         String aggregatorUrl = "http://127.0.0.1:" + aggregator.getPort();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            HttpResponse<String> s = HTTP.send(HttpRequest.newBuilder(URI.create(aggregatorUrl + "/api/sessions/" + canary)).build(),
+            HttpResponse<String> s = HTTP.send(TestAccess.request(aggregatorUrl + "/api/sessions/" + canary).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
             assertThat(s.body()).contains(canary);

@@ -2,13 +2,13 @@ package io.funnelflow.insights.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,8 +30,10 @@ class SeedInsightsIT {
 
     @BeforeAll
     static void start() {
-        server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
-                "micronaut.http.services.aggregator.url", "http://127.0.0.1:9"));
+        Map<String, Object> props = new java.util.HashMap<>(TestAccess.properties());
+        props.put("micronaut.server.port", -1);
+        props.put("micronaut.http.services.aggregator.url", "http://127.0.0.1:9");
+        server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
     @AfterAll
@@ -40,8 +42,8 @@ class SeedInsightsIT {
     }
 
     static JsonNode post(String metrics) throws Exception {
-        // what requests.post(f"{API_BASE}/api/generate_insights", json={"metrics": metrics}) sends
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/api/generate_insights"))
+        // what requests.post(f"{API_BASE}/api/generate_insights", json={"metrics": metrics}) sends, with the credential
+        HttpResponse<String> r = HTTP.send(TestAccess.request(server.getURL() + "/api/generate_insights")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"metrics\": " + metrics + "}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
