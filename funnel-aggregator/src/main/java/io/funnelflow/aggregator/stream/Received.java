@@ -2,6 +2,7 @@ package io.funnelflow.aggregator.stream;
 
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -35,6 +36,14 @@ record Received(byte[] raw, TrackedEvent event) {
         @Override
         public Deserializer<Received> deserializer() {
             return this;
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
