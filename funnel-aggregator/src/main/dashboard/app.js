@@ -639,6 +639,12 @@
     $('signout-button').addEventListener('click', () => {
       signOut();
     });
+    // another page of the dashboard (leads.html) brings its own code and uses these helpers
+    const page = document.body.dataset.page;
+    if (page && window.FunnelFlowPages && window.FunnelFlowPages[page]) {
+      window.FunnelFlowPages[page]({ request, row, chart, destroyChart, int, pct, colors: COLORS });
+      return;
+    }
     $('range').addEventListener('change', (e) => {
       state.hours = Number(e.target.value) || 24;
       scheduleReload(0);

@@ -52,8 +52,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * another, a shopper goes through the demo store (product → cart → checkout → purchase) with the real
  * tracker; without reloading, the dashboard's live feed shows that session with its purchase and its
  * prediction, and the funnel, the KPIs and the personas count it; the analyst (rule-based: no LLM here)
- * answers and says so. Kafka and PostgreSQL are the test JVM's shared ones; the four services run from
- * their jars.
+ * answers and says so. The leads page shows the stage funnel of imported leads. Kafka and PostgreSQL are
+ * the test JVM's shared ones; the five services run from their jars.
  *
  * <p>Screenshots of each step are saved under {@code target/screenshots/}. Any error in either page's
  * console fails the test.
@@ -66,7 +66,8 @@ class DashboardBrowserIT {
     static final String KEY = "e2e-browser-key";
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service", "insights-service");
+    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service", "insights-service",
+            "crm-service");
     static final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     static ServiceProcess ingest;
     static ServiceProcess aggregator;
@@ -103,6 +104,8 @@ class DashboardBrowserIT {
         env.put("FUNNELFLOW_AGGREGATOR_URL", url(ports, "funnel-aggregator"));
         env.put("FUNNELFLOW_PREDICTION_URL", url(ports, "prediction-service"));
         env.put("FUNNELFLOW_INSIGHTS_URL", url(ports, "insights-service"));
+        env.put("FUNNELFLOW_CRM_PORT", String.valueOf(ports.get("crm-service")));
+        env.put("FUNNELFLOW_CRM_URL", url(ports, "crm-service"));
         // no LLM here: the rule-based analyst answers, and says so
         env.put("FUNNELFLOW_LLM_MODEL", "");
         env.putAll(TestAccess.environment());
@@ -287,6 +290,53 @@ class DashboardBrowserIT {
         driver.get(aggregator.url() + "/");
         wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
         screenshot("signed-out");
+    }
+
+    @Test
+    void theLeadsPageShowsTheStageFunnelOfTheCrm() throws Exception {
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String created = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30).toString();
+        String csv = "lead_id,created_at,funnel_stage,intent_score,last_engaged,sales_owner\r\n"
+                + "E2E-1," + created + ",,10," + today + ",Priya Shah\r\n"
+                + "E2E-2," + created + ",,20," + today + ",Priya Shah\r\n"
+                + "E2E-3," + created + ",MQL,45," + today + ",Sam Okafor\r\n"
+                + "E2E-4," + created + ",SQL,30," + today + ",Sam Okafor\r\n";
+        java.net.http.HttpResponse<String> imported = java.net.http.HttpClient.newHttpClient().send(
+                TestAccess.request(services.get("crm-service").url() + "/api/leads/import").header("Content-Type", "text/csv")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        // what the browser logged before this test (another test's sign-out) is not this page's
+        driver.manage().logs().get(LogType.BROWSER);
+        driver.get(aggregator.url() + "/leads.html");
+        if (driver.getCurrentUrl().endsWith("/signin")) {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(TestAccess.readToken());
+            driver.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/"));
+            driver.get(aggregator.url() + "/leads.html");
+        }
+        // the imported leads, through the aggregator, in the stage funnel: 2 Lead, 1 MQL, 1 SQL at least
+        wait.until(d -> stageCount("Lead") >= 2 && stageCount("MQL") >= 1 && stageCount("SQL") >= 1);
+        assertThat(js("return !!(window.Chart && Chart.getChart(document.getElementById('stage-chart')));")).isEqualTo(Boolean.TRUE);
+        wait.until(d -> d.findElements(By.cssSelector("[data-testid=lead-row]")).size() >= 4);
+        assertThat(byTestId("lead-table").getText()).contains("E2E-4", "SQL", "imported as SQL");
+        screenshot("leads-page");
+        collectConsole("leads page");
+        assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+
+        // signed out again, as the other tests expect to find the browser
+        byTestId("signout-button").click();
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
+        driver.manage().logs().get(LogType.BROWSER);
+    }
+
+    long stageCount(String stage) {
+        Object n = js("const tr = document.querySelector(\"[data-testid='stage-\" + arguments[0] + \"']\"); return tr ? tr.dataset.current : '0';",
+                stage);
+        return Long.parseLong((String) n);
     }
 
     /** Waits until the demo store's tracker has sent every queued event and the ingest service took them. */

@@ -183,6 +183,13 @@ public class AggregatorBeans {
     }
 
     @Singleton
+    @Named("crm")
+    Downstream crm(@Value("${funnelflow.crm.url}") String url,
+                   @Value("${funnelflow.crm.timeout:10s}") Duration timeout, ServiceToken token) {
+        return new Downstream("crm-service", url, timeout, token.authorization().orElse(null));
+    }
+
+    @Singleton
     FunnelQuery funnelQuery(DataSource dataSource) {
         return new FunnelQuery(dataSource);
     }

@@ -74,6 +74,12 @@ class DashboardIT {
     static volatile int insightsStatus = 200;
     static volatile String insightsContentType = "application/json";
     static volatile String insightsAnswer = "";
+    /** A stand-in crm-service: it records what it was asked and answers what the test says. */
+    static HttpServer crm;
+    static final List<String> crmAsked = new CopyOnWriteArrayList<>();
+    static volatile int crmStatus = 200;
+    static volatile String crmContentType = "application/json";
+    static volatile String crmAnswer = "{}";
     static String base;
 
     @BeforeAll
@@ -89,6 +95,17 @@ class DashboardIT {
             exchange.close();
         });
         insights.start();
+        crm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        crm.createContext("/api/", exchange -> {
+            crmAsked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] answer = crmAnswer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", crmContentType);
+            exchange.sendResponseHeaders(crmStatus, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        crm.start();
 
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
@@ -99,6 +116,7 @@ class DashboardIT {
         props.put("funnelflow.aggregator.application-id", "dashboard-it");
         props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("dashboard-it-state").toString());
         props.put("funnelflow.insights.url", "http://127.0.0.1:" + insights.getAddress().getPort());
+        props.put("funnelflow.crm.url", "http://127.0.0.1:" + crm.getAddress().getPort());
         // nothing listens there: the prediction service is away
         props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
         props.putAll(TestAccess.properties());
@@ -116,6 +134,9 @@ class DashboardIT {
         }
         if (insights != null) {
             insights.stop(0);
+        }
+        if (crm != null) {
+            crm.stop(0);
         }
     }
 
@@ -453,6 +474,45 @@ class DashboardIT {
         assertBadGateway(500, "application/json", "{\"message\":\"Internal Server Error\"}", "failed with status 500");
         assertBadGateway(404, "application/json", "{\"message\":\"Not Found\"}", "does not offer /api/insights");
         assertBadGateway(200, "text/html", "<html>something else</html>", "without JSON");
+    }
+
+    @Test
+    void theLeadsPageReachesCrmServiceThroughTheAggregatorAndSaysClearlyWhenItIsAway() throws Exception {
+        String service = TestAccess.bearer(TestAccess.ADMIN_TOKEN);
+        crmWill(200, "application/json", "{\"stages\":[{\"stage\":\"Lead\",\"current\":3}]}");
+        HttpResponse<String> funnel = get("/api/crm/funnel");
+        assertThat(funnel.statusCode()).isEqualTo(200);
+        assertThat(json(funnel).path("stages").get(0).path("current").asInt()).isEqualTo(3);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).isEqualTo("GET /api/crm/funnel " + service);
+
+        // the filters go on as they are, blank ones left out
+        crmWill(200, "application/json", "{\"leads\":[],\"next\":null}");
+        assertThat(get("/api/crm/leads?stage=MQL&health=&limit=5").statusCode()).isEqualTo(200);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).startsWith("GET /api/leads?").contains("stage=MQL", "limit=5")
+                .doesNotContain("health").endsWith(" " + service);
+        assertThat(get("/api/crm/overrides?limit=20").statusCode()).isEqualTo(200);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).isEqualTo("GET /api/crm/overrides?limit=20 " + service);
+
+        // crm-service's own refusal goes back as it is; its failure is a bad gateway naming it
+        crmWill(400, "application/problem+json", "{\"title\":\"invalid parameter\",\"status\":400,\"detail\":\"must be one of Lead, MQL, SQL, "
+                + "Customer\",\"parameter\":\"stage\",\"reason\":\"must be one of Lead, MQL, SQL, Customer\"}");
+        assertThat(assertProblem(get("/api/crm/leads?stage=Boss"), 400).path("parameter").asText()).isEqualTo("stage");
+        crmWill(500, "application/json", "{}");
+        JsonNode failed = assertProblem(get("/api/crm/funnel"), 502);
+        assertThat(failed.path("service").asText()).isEqualTo("crm-service");
+
+        // away: nothing listens there any more
+        crm.stop(0);
+        crm = null;
+        JsonNode away = assertUnavailable(get("/api/crm/funnel"));
+        assertThat(away.path("service").asText()).isEqualTo("crm-service");
+        assertThat(away.path("reason").asText()).contains("is not reachable");
+    }
+
+    static void crmWill(int status, String contentType, String body) {
+        crmStatus = status;
+        crmContentType = contentType;
+        crmAnswer = body;
     }
 
     static void assertBadGateway(int status, String contentType, String body, String reason) throws Exception {

@@ -31,4 +31,5 @@ public record RejectedEvent(
 
     public static final String STAGE_INGEST = "ingest";
     public static final String STAGE_AGGREGATOR = "aggregator";
+    public static final String STAGE_CRM = "crm";
 }

@@ -5,6 +5,11 @@ import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
 import io.funnelflow.contract.funnel.SavedFunnel;
+import io.funnelflow.contract.lead.Lead;
+import io.funnelflow.contract.lead.LeadCommand;
+import io.funnelflow.contract.lead.LeadOverride;
+import io.funnelflow.contract.lead.LeadTransition;
+import io.funnelflow.contract.lead.RulesVersion;
 import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.session.Erasure;
 import io.funnelflow.contract.session.LateEvent;
@@ -79,8 +84,31 @@ public final class Topics {
             new Topic<>("funnelflow.credentials", Serdes.String(), JsonSerde.of(Credential.class), 1,
                     Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
+    /** Every change of a lead's stage, score, health, track or owner, keyed by lead id; a tombstone: the lead was erased. */
+    public static final Topic<String, LeadTransition> LEAD_TRANSITIONS =
+            new Topic<>("funnelflow.lead-transitions", Serdes.String(), JsonSerde.of(LeadTransition.class));
+
+    /** Instructions to the lead lifecycle (imports, overrides, erasures), keyed by lead id. */
+    public static final Topic<String, LeadCommand> CRM_COMMANDS =
+            new Topic<>("funnelflow.crm.commands", Serdes.String(), JsonSerde.of(LeadCommand.class));
+
+    /** The lead rules in force, one key; compacted, one partition, read by the lifecycle as a global table. */
+    public static final Topic<String, RulesVersion> CRM_RULES =
+            new Topic<>("funnelflow.crm.rules", Serdes.String(), JsonSerde.of(RulesVersion.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** Each lead as it stands, keyed by lead id; compacted; absolute values (a tombstone: erased). */
+    public static final Topic<String, Lead> CRM_LEADS =
+            new Topic<>("funnelflow.crm.leads", Serdes.String(), JsonSerde.of(Lead.class), 0,
+                    Map.of("cleanup.policy", "compact"));
+
+    /** The append-only log of overrides set and lifted, keyed by lead id. */
+    public static final Topic<String, LeadOverride> CRM_OVERRIDES =
+            new Topic<>("funnelflow.crm.overrides", Serdes.String(), JsonSerde.of(LeadOverride.class));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS);
+            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS, LEAD_TRANSITIONS,
+            CRM_COMMANDS, CRM_RULES, CRM_LEADS, CRM_OVERRIDES);
 
     public static final int DEFAULT_PARTITIONS = 6;
 
