@@ -276,6 +276,19 @@ class AggregatorIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("\"parameter\":\"funnel\"");
         assertThat(raw("/api/sessions/none-such").statusCode()).isEqualTo(404);
+
+        // the heatmap reads one hour row per hour of the range: a range of more than 10000 hours is refused before any is read
+        HttpResponse<String> wide = raw("/api/trends?interval=weekday_hour&hours=20000");
+        assertThat(wide.statusCode()).isEqualTo(400);
+        assertThat(wide.body()).contains("\"parameter\":\"interval\"", "at most 10000 hours");
+        assertThat(raw("/api/trends?interval=day&hours=20000").statusCode()).isEqualTo(200);
+        HttpResponse<String> format = raw("/api/trends?format=xlsx");
+        assertThat(format.statusCode()).isEqualTo(400);
+        assertThat(format.body()).contains("\"parameter\":\"format\"", "csv or json");
+        // CSV is for the reports; a route that answers JSON only says so
+        assertThat(raw("/api/funnels?format=csv").statusCode()).isEqualTo(406);
+        assertThat(send(TestAccess.request(uri("/api/sessions/s1")).header("Accept", "text/csv").build()).statusCode()).isEqualTo(406);
+        assertThat(raw("/api/analytics?format=json").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     }
 
     @Test
@@ -353,7 +366,84 @@ class AggregatorIT {
                 }
             });
             assertThat(hourly).isEqualTo(script.hourly());
+
+            // the same numbers as CSV: ?format=csv and Accept: text/csv alike
+            List<Map<String, String>> funnelCsv = csv("/api/funnel?format=csv&" + range, null);
+            assertThat(funnelCsv).filteredOn(row -> row.get("segment").equals("(all)"))
+                    .extracting(row -> Long.parseLong(row.get("count"))).containsExactly(box(expected));
+            Map<String, String> kpiCsv = new HashMap<>();
+            csv("/api/analytics?" + range, "text/csv").forEach(row -> kpiCsv.put(row.get("figure"), row.get("value")));
+            assertThat(Long.parseLong(kpiCsv.get("sessions"))).isEqualTo(script.sessions().size());
+            assertThat(Long.parseLong(kpiCsv.get("purchases"))).isEqualTo(script.purchases());
+            assertThat(new BigDecimal(kpiCsv.get("revenue"))).isEqualByComparingTo(script.revenue());
+            assertThat(Long.parseLong(kpiCsv.get("cart_sessions"))).isEqualTo(script.cartSessions());
+            Map<String, Long> byTypeCsv = new HashMap<>();
+            kpiCsv.forEach((figure, value) -> {
+                if (figure.startsWith("events_by_type.")) {
+                    byTypeCsv.put(figure.substring("events_by_type.".length()), Long.parseLong(value));
+                }
+            });
+            assertThat(byTypeCsv).isEqualTo(script.byType());
+            Map<Instant, Long> hourlyCsv = new java.util.TreeMap<>();
+            List<Map<String, String>> trendCsv = csv("/api/trends?interval=hour&format=csv&" + range, null);
+            assertThat(trendCsv).hasSize(trend.get("points").size());
+            trendCsv.stream().filter(row -> !row.get("events").equals("0"))
+                    .forEach(row -> hourlyCsv.put(Instant.parse(row.get("bucket")), Long.parseLong(row.get("events"))));
+            assertThat(hourlyCsv).isEqualTo(script.hourly());
+
+            // the weekday × hour heatmap: the script's events per hour, folded onto the week; the busiest cell named
+            Map<String, Long> cells = new java.util.TreeMap<>();
+            script.hourly().forEach((hour, n) -> cells.merge(cell(hour), n, Long::sum));
+            JsonNode heat = get("/api/trends?interval=weekday_hour&" + range);
+            assertThat(heat.get("points")).hasSize(7 * 24);
+            Map<String, Long> heatCells = new java.util.TreeMap<>();
+            heat.get("points").forEach(p -> {
+                if (p.get("events").asLong() != 0) {
+                    heatCells.put(p.get("weekday").asText() + " " + p.get("hour").asInt(), p.get("events").asLong());
+                }
+            });
+            assertThat(heatCells).isEqualTo(cells);
+            long most = cells.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertThat(heat.get("peak").get("events").asLong()).isEqualTo(most);
+            assertThat(cells.get(heat.get("peak").get("weekday").asText() + " " + heat.get("peak").get("hour").asInt())).isEqualTo(most);
+            assertThat(heat.get("peak").get("label").asText()).startsWith(heat.get("peak").get("weekday").asText() + " ");
+            Map<String, Long> heatCsv = new java.util.TreeMap<>();
+            List<Map<String, String>> heatRows = csv("/api/trends?interval=weekday_hour&format=csv&" + range, null);
+            assertThat(heatRows).hasSize(7 * 24);
+            heatRows.stream().filter(row -> !row.get("events").equals("0"))
+                    .forEach(row -> heatCsv.put(row.get("weekday") + " " + row.get("hour"), Long.parseLong(row.get("events"))));
+            assertThat(heatCsv).isEqualTo(cells);
         });
+    }
+
+    static String cell(Instant hour) {
+        java.time.ZonedDateTime t = hour.atZone(java.time.ZoneOffset.UTC);
+        String day = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH);
+        return day + " " + t.getHour();
+    }
+
+    static Long[] box(long[] values) {
+        return java.util.Arrays.stream(values).boxed().toArray(Long[]::new);
+    }
+
+    /** A CSV answer's rows by column name, after checking that it is a CSV download with a header row. */
+    static List<Map<String, String>> csv(String path, String accept) throws Exception {
+        HttpRequest.Builder request = TestAccess.request(uri(path));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<String> r = send(request.build());
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+        assertThat(r.body()).as("RFC 4180 lines end in CRLF").contains("\r\n");
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = new com.fasterxml.jackson.dataformat.csv.CsvMapper()
+                .readerForMapOf(String.class).with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+                .readValues(r.body())) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
     }
 
     static String fingerprint() throws Exception {
