@@ -3,6 +3,7 @@ package io.funnelflow.aggregator.web;
 import io.funnelflow.aggregator.query.Tabular;
 import io.funnelflow.service.problem.Problems;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -11,6 +12,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.web.router.RouteAttributes;
 
 import java.util.Locale;
@@ -24,7 +26,7 @@ import java.util.Locale;
  * download named after its route ({@code funnelflow-trends.csv}).
  */
 @ServerFilter("/api/**")
-public class CsvExport {
+public class CsvExport implements Ordered {
 
     static final String FORMAT = "format";
 
@@ -56,6 +58,12 @@ public class CsvExport {
         String path = request.getPath();
         String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9_-]", "");
         response.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"funnelflow-" + name + ".csv\"");
+    }
+
+    @Override
+    public int getOrder() {
+        // after the security filter: a request without a valid token is a 401 whatever its format
+        return ServerFilterPhase.SECURITY.order() + 200;
     }
 
     private static boolean wantsCsv(HttpRequest<?> request) {
