@@ -331,6 +331,47 @@ class AggregatorIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void twoReportsAreNumbered001And002AndHoldTheApisNumbers() throws Exception {
+        Path dir = Files.createTempDirectory("aggregator-it-reports").resolve("reports");
+        String base = "http://127.0.0.1:" + aggregator.getPort();
+        io.funnelflow.launcher.ReportCommand.Written first = io.funnelflow.launcher.ReportCommand.write(base,
+                TestAccess.ADMIN_TOKEN, 6, dir, Instant.now());
+        io.funnelflow.launcher.ReportCommand.Written second = io.funnelflow.launcher.ReportCommand.write(base,
+                TestAccess.ADMIN_TOKEN, 6, dir, Instant.now());
+        assertThat(first.text().getFileName()).hasToString("funnel_summary_001.txt");
+        assertThat(first.csv().getFileName()).hasToString("funnel_summary_001.csv");
+        assertThat(second.text().getFileName()).hasToString("funnel_summary_002.txt");
+        assertThat(second.csv().getFileName()).hasToString("funnel_summary_002.csv");
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+                    "funnel_summary_001.csv", "funnel_summary_001.txt", "funnel_summary_002.csv", "funnel_summary_002.txt");
+        }
+
+        // the numbers are the API's for the same range: LIVE's sessions lie in it, nothing is sent meanwhile
+        JsonNode funnel = get("/api/funnel?hours=6");
+        JsonNode kpis = get("/api/analytics?hours=6");
+        JsonNode peak = get("/api/trends?interval=weekday_hour&hours=6").get("peak");
+        assertThat(funnel.get("steps").get(0).get("count").asLong()).isGreaterThanOrEqualTo(LIVE.sessions().size());
+        String text = Files.readString(second.text());
+        for (JsonNode step : funnel.get("steps")) {
+            assertThat(text).containsPattern("(?m)^  " + step.get("index").asInt() + " +" + step.get("label").asText()
+                    + " +" + step.get("count").asLong() + " ");
+        }
+        assertThat(text).containsPattern("(?m)^  sessions +" + kpis.get("sessions").asLong() + "$");
+        assertThat(text).containsPattern("(?m)^  revenue +" + java.util.regex.Pattern.quote(kpis.get("revenue").asText()) + "$");
+        assertThat(text).contains(peak.get("label").asText());
+        assertThat(text).contains("Top channels by revenue").contains("google");
+        List<String> csvLines = Files.readAllLines(second.csv());
+        assertThat(csvLines.get(0)).startsWith("segment,step,event_type,label,count");
+        assertThat(csvLines.subList(1, csvLines.size())).extracting(l -> Long.parseLong(l.split(",")[4]))
+                .containsExactlyElementsOf(java.util.stream.StreamSupport.stream(funnel.get("steps").spliterator(), false)
+                        .map(s -> s.get("count").asLong()).toList());
+        assertThat(Files.readString(first.text()).replaceAll("(?m)^Written: .*$", ""))
+                .as("nothing changed between the runs").isEqualTo(text.replaceAll("(?m)^Written: .*$", ""));
+    }
+
     // ---- assertions --------------------------------------------------------------------------------
 
     static void assertNumbers(Script script, String range) {
