@@ -372,6 +372,50 @@ class AggregatorIT {
                 .as("nothing changed between the runs").isEqualTo(text.replaceAll("(?m)^Written: .*$", ""));
     }
 
+    @Test
+    @Order(9)
+    void validateFunnelSqlFindsNothingAfterTheScenariosAndARowOnceTheDataIsMadeInconsistent() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(validate()).as("sql/validation/validate_funnel.sql").isEmpty());
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            // one purchase's revenue changed behind the stream's back: the day's figures no longer add up
+            assertThat(st.executeUpdate("UPDATE sessions SET revenue = revenue + 1 WHERE session_id = 's1'")).isEqualTo(1);
+            assertThat(validate()).anySatisfy(row -> assertThat(row).startsWith("day_figures_against_sessions|"));
+            st.executeUpdate("UPDATE sessions SET revenue = revenue - 1 WHERE session_id = 's1'");
+            // a funnel's later step above its earlier one
+            st.executeUpdate("INSERT INTO funnel_buckets (funnel_id, mode, granularity, bucket_start, dimension, value, part, gen,"
+                    + " sessions, events, durations) VALUES (0, 'ordered', 'd', '2001-01-01', 0, '', 99, 0, '{1,2,0,0,0}',"
+                    + " '{1,2,0,0,0}', ''::bytea)");
+            assertThat(validate()).anySatisfy(row -> assertThat(row).startsWith("funnel_step_increases|"));
+            st.executeUpdate("DELETE FROM funnel_buckets WHERE part = 99");
+            assertThat(validate()).isEmpty();
+        }
+    }
+
+    /** Every row the validation queries return, each as its columns joined by '|'. */
+    static List<String> validate() throws Exception {
+        String script = Files.readString(Path.of("..", "sql", "validation", "validate_funnel.sql"));
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            for (String query : script.replaceAll("(?m)^\\s*--.*$", "").split(";")) {
+                if (query.isBlank()) {
+                    continue;
+                }
+                try (ResultSet rs = st.executeQuery(query)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder();
+                        for (int i = 1; i <= columns; i++) {
+                            row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                        }
+                        rows.add(row.toString());
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     // ---- assertions --------------------------------------------------------------------------------
 
     static void assertNumbers(Script script, String range) {
