@@ -11,20 +11,22 @@
 -- of their event time (UTC).
 
 -- 1. Every session's event count equals the raw events stored for its key within its time span
---    (sessions over the per-key cap say truncated and keep only part of their events).
+--    (sessions over the per-key cap say truncated and keep only part of their events). Spans are
+--    widened by a millisecond, the precision some clients send times in; sessions of a key lie at
+--    least the session gap apart.
 SELECT 'session_events_against_raw_events' AS inconsistency, s.session_id, s.events AS session_says,
        (SELECT count(*) FROM events e WHERE e.session_key = s.session_key
-          AND e.event_time BETWEEN s.started_at AND s.ended_at) AS raw_events
+          AND e.event_time BETWEEN s.started_at - interval '1 ms' AND s.ended_at + interval '1 ms') AS raw_events
 FROM sessions s
 WHERE NOT s.truncated
   AND s.events <> (SELECT count(*) FROM events e WHERE e.session_key = s.session_key
-                     AND e.event_time BETWEEN s.started_at AND s.ended_at);
+                     AND e.event_time BETWEEN s.started_at - interval '1 ms' AND s.ended_at + interval '1 ms');
 
 -- 2. No orphan raw event: each lies in a session of its key (keys with a truncated session aside).
 SELECT 'event_without_session' AS inconsistency, e.event_id, e.session_key, e.event_time
 FROM events e
 WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_key = e.session_key
-                    AND e.event_time BETWEEN s.started_at AND s.ended_at)
+                    AND e.event_time BETWEEN s.started_at - interval '1 ms' AND s.ended_at + interval '1 ms')
   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.session_key = e.session_key AND s.truncated);
 
 -- 3. No orphan timeline: each belongs to a session.
