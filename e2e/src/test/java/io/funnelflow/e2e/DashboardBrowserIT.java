@@ -265,11 +265,13 @@ class DashboardBrowserIT {
         // what the charts draw is what the API answers: each funnel bar in its own step's slot, the trend's
         // points one per bucket of the range at even steps of time (empty ones as zero), the heatmap's 168
         // cells and its peak; and each CSV link downloads the panel's report. With a breakdown, then without
+        wait.withMessage(() -> "the dashboard and the API differ: " + chartsDrawTheApi());
         wait.until(d -> chartsDrawTheApi().isEmpty());
         new Select(byTestId("breakdown-select")).selectByValue("");
         wait.until(d -> d.findElements(By.cssSelector("#funnel-breakdown table")).isEmpty());
         wait.until(d -> chartsDrawTheApi().isEmpty());
         assertThat(chartsDrawTheApi()).isEmpty();
+        wait.withMessage(() -> null);
         screenshot("dashboard-heatmap");
 
         // the analyst answers, and the panel says who did: with no LLM configured, the rules
@@ -352,7 +354,7 @@ class DashboardBrowserIT {
                     const link = document.querySelector('[data-testid=' + id + ']');
                     const r = await fetch(link.href, { credentials: 'same-origin' });
                     const text = await r.text();
-                    if (!String(r.headers.get('content-type')).startsWith('text/csv') || !text.startsWith(header + '\\r\\n')) {
+                    if (!String(r.headers.get('content-type')).startsWith('text/csv') || !text.split('\\r\\n')[0].startsWith(header)) {
                       problems.push(id + ' gives ' + r.status + ' ' + r.headers.get('content-type') + ': ' + text.slice(0, 60));
                     }
                   }
