@@ -16,8 +16,9 @@ import io.funnelflow.contract.session.SessionTally;
 /**
  * The sessions that started in one bucket (one stream partition's share): how many, converted,
  * purchases, revenue, time on site, carts and abandoned carts, landings — exact, retractable — and the
- * distinct visitors as a HyperLogLog sketch (Apache DataSketches; mergeable, not retractable: a
- * visitor once counted in a bucket stays in its sketch).
+ * distinct visitors as a HyperLogLog sketch (Apache DataSketches; mergeable across buckets and
+ * partitions). A sketch cannot forget a visitor by itself: the stream rebuilds it from its exact register
+ * of the bucket's visitors when one leaves (see {@code Partials}).
  */
 public final class SessionAggregate {
 
@@ -54,6 +55,16 @@ public final class SessionAggregate {
             visitors = new HllSketch(LG_K, TgtHllType.HLL_4);
         }
         visitors.update(visitor);
+    }
+
+    /** Replaces the visitors sketch (null: no visitor). */
+    public void replaceVisitors(HllSketch sketch) {
+        visitors = sketch;
+    }
+
+    /** An empty sketch of this aggregate's precision. */
+    public static HllSketch emptySketch() {
+        return new HllSketch(LG_K, TgtHllType.HLL_4);
     }
 
     /** The visitors sketch, or null when none was counted. */

@@ -54,6 +54,8 @@ public final class AggregatorTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.PARTIALS),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.VISITORS),
+                Serdes.String(), Serdes.Integer()).withCachingEnabled());
         // small and short-lived: in memory, restored from their changelogs; cached, so that a key's many
         // changes between two commits reach the changelog once
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.PENDING),
@@ -92,7 +94,7 @@ public final class AggregatorTopology {
                 .<Input>mapValues(r -> new Input.Event(r.event()), Named.as("event-input"))
                 .merge(erasures, Named.as("sessionizer-input"))
                 .process(() -> new Sessionizer(settings), Named.as("sessionize"), Sessionizer.EVENTS, Sessionizer.STATES,
-                        Sessionizer.OPEN, Sessionizer.PARTIALS, Sessionizer.PENDING, Sessionizer.TIMELINES_DUE, Sessionizer.SWEEP)
+                        Sessionizer.OPEN, Sessionizer.PARTIALS, Sessionizer.VISITORS, Sessionizer.PENDING, Sessionizer.TIMELINES_DUE, Sessionizer.SWEEP)
                 .split(Named.as("sessionized-"))
                 .branch((key, o) -> o instanceof Out.Summary, Branched.as("summary"))
                 .branch((key, o) -> o instanceof Out.Aggregate, Branched.as("aggregate"))

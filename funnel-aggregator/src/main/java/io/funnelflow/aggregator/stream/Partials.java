@@ -8,6 +8,7 @@ import io.funnelflow.aggregator.aggregate.Granularity;
 import io.funnelflow.aggregator.aggregate.SessionAggregate;
 import io.funnelflow.aggregator.aggregate.SessionFacts;
 import io.funnelflow.aggregator.funnel.FunnelMode;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -63,11 +64,20 @@ final class Partials {
     private static final int MAX_CACHED = 50_000;
 
     private final KeyValueStore<String, byte[]> store;
+    private final KeyValueStore<String, Integer> visitorRegister;
     private final Map<Bucket, Entry> cache = new HashMap<>();
     private final Set<Bucket> dirty = new LinkedHashSet<>();
+    /** Hour buckets (per dimension value) that lost a visitor since the last flush. */
+    private final Set<Bucket> recount = new LinkedHashSet<>();
 
-    Partials(KeyValueStore<String, byte[]> store) {
+    /**
+     * @param store           the buckets' figures
+     * @param visitorRegister per hour bucket and dimension value, each visitor's number of sessions in it:
+     *                        what makes distinct visitors retractable (a sketch alone cannot forget)
+     */
+    Partials(KeyValueStore<String, byte[]> store, KeyValueStore<String, Integer> visitorRegister) {
         this.store = store;
+        this.visitorRegister = visitorRegister;
     }
 
     SessionAggregate sessions(Granularity g, long start, Dimension d, String value, long now) {
@@ -145,17 +155,19 @@ final class Partials {
         }
         boolean sameBuckets = before != null && before.sameBuckets(after);
         if (!(before != null && before.sameSessionFigures(after))) {
-            boolean newVisitor = before == null || !sameBuckets || !java.util.Objects.equals(before.visitor(), after == null ? null : after.visitor());
+            boolean visitorMoved = before == null || !sameBuckets
+                    || !java.util.Objects.equals(before.visitor(), after == null ? null : after.visitor());
             if (before != null) {
                 forEachSessionRow(before, now, a -> a.apply(before, -1));
+                if (visitorMoved) {
+                    countVisitor(before, -1, now);
+                }
             }
             if (after != null) {
-                forEachSessionRow(after, now, a -> {
-                    a.apply(after, 1);
-                    if (newVisitor) {
-                        a.addVisitor(after.visitor());
-                    }
-                });
+                forEachSessionRow(after, now, a -> a.apply(after, 1));
+                if (visitorMoved) {
+                    countVisitor(after, 1, now);
+                }
             }
         }
         List<SessionFacts.FunnelFacts> all = new ArrayList<>();
@@ -184,6 +196,87 @@ final class Partials {
         }
     }
 
+    /**
+     * Counts a session's visitor in (sign 1) or out of (sign -1) its hour bucket's register, per dimension
+     * value. A visitor new to the hour goes into the hour's and the day's sketches at once; one whose last
+     * session leaves the hour has the hour's sketch rebuilt from the register at the next flush, and its
+     * day's from the day's hours (so a visitor who signs in midway, or whose session moves to another hour,
+     * is counted once, as the final sessions say).
+     */
+    private void countVisitor(SessionFacts f, int sign, long now) {
+        if (f.visitor() == null) {
+            return;
+        }
+        String visitor = clean(f.visitor());
+        long hour = Granularity.HOUR.bucketStart(f.startMillis());
+        long day = Granularity.DAY.bucketStart(f.startMillis());
+        for (Dimension d : Dimension.values()) {
+            Bucket h = new Bucket('S', 0, null, Granularity.HOUR, hour, d, clean(f.value(d)));
+            String key = h.storeKey() + AggregateKey.SEP + visitor;
+            Integer stored = visitorRegister.get(key);
+            int was = stored == null ? 0 : stored;
+            int is = Math.max(0, was + sign);
+            if (is == 0) {
+                if (was > 0) {
+                    visitorRegister.delete(key);
+                    recount.add(h);
+                }
+            } else {
+                visitorRegister.put(key, is);
+            }
+            if (was == 0 && is > 0) {
+                sessions(Granularity.HOUR, hour, d, h.value(), now).addVisitor(visitor);
+                sessions(Granularity.DAY, day, d, h.value(), now).addVisitor(visitor);
+            }
+        }
+    }
+
+    /** Rebuilds the sketches of the hours that lost a visitor, then those of their days. */
+    private void recountVisitors(long now) {
+        if (recount.isEmpty()) {
+            return;
+        }
+        Set<Bucket> days = new LinkedHashSet<>();
+        for (Bucket h : recount) {
+            String prefix = h.storeKey() + AggregateKey.SEP;
+            org.apache.datasketches.hll.HllSketch sketch = null;
+            try (KeyValueIterator<String, Integer> it = visitorRegister.prefixScan(prefix, new StringSerializer())) {
+                while (it.hasNext()) {
+                    if (sketch == null) {
+                        sketch = SessionAggregate.emptySketch();
+                    }
+                    sketch.update(it.next().key.substring(prefix.length()));
+                }
+            }
+            sessions(Granularity.HOUR, h.start(), h.dimension(), h.value(), now).replaceVisitors(sketch);
+            days.add(new Bucket('S', 0, null, Granularity.DAY, Granularity.DAY.bucketStart(h.start() * 1000), h.dimension(), h.value()));
+        }
+        recount.clear();
+        for (Bucket day : days) {
+            org.apache.datasketches.hll.Union union = new org.apache.datasketches.hll.Union(SessionAggregate.LG_K);
+            boolean any = false;
+            for (long hour = day.start(); hour < day.start() + Granularity.DAY.seconds(); hour += Granularity.HOUR.seconds()) {
+                SessionAggregate a = peekSessions(new Bucket('S', 0, null, Granularity.HOUR, hour, day.dimension(), day.value()));
+                if (a != null && a.visitors() != null) {
+                    union.update(a.visitors());
+                    any = true;
+                }
+            }
+            sessions(Granularity.DAY, day.start(), day.dimension(), day.value(), now)
+                    .replaceVisitors(any ? union.getResult(org.apache.datasketches.hll.TgtHllType.HLL_4) : null);
+        }
+    }
+
+    /** A session bucket's figures as they stand, without creating or touching it; null when it has none. */
+    private SessionAggregate peekSessions(Bucket bucket) {
+        Entry e = cache.get(bucket);
+        if (e != null) {
+            return (SessionAggregate) e.aggregate;
+        }
+        byte[] stored = store.get(bucket.storeKey());
+        return stored == null ? null : SessionAggregate.decode(java.util.Arrays.copyOfRange(stored, 8, stored.length));
+    }
+
     private void forEachSessionRow(SessionFacts f, long now, java.util.function.Consumer<SessionAggregate> action) {
         for (Granularity g : Granularity.values()) {
             long start = g.bucketStart(f.startMillis());
@@ -204,7 +297,8 @@ final class Partials {
     }
 
     /** Writes every changed bucket back to the store and hands its record to {@code emit}. */
-    void flush(int part, BiConsumer<String, byte[]> emit) {
+    void flush(int part, BiConsumer<String, byte[]> emit, long now) {
+        recountVisitors(now);
         for (Bucket bucket : dirty) {
             Entry e = cache.get(bucket);
             byte[] value = encode(e.aggregate);
@@ -230,6 +324,16 @@ final class Partials {
             }
         }
         old.forEach(store::delete);
+        List<String> oldVisitors = new ArrayList<>();
+        try (KeyValueIterator<String, Integer> it = visitorRegister.all()) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (bucketStart(AggregateKey.parse(key.substring(0, key.lastIndexOf(AggregateKey.SEP)))) < startSeconds) {
+                    oldVisitors.add(key);
+                }
+            }
+        }
+        oldVisitors.forEach(visitorRegister::delete);
         cache.clear();
         return old.size();
     }
@@ -251,5 +355,6 @@ final class Partials {
     void reset() {
         cache.clear();
         dirty.clear();
+        recount.clear();
     }
 }

@@ -68,6 +68,7 @@ final class Sessionizer implements Processor<String, Input, String, Out> {
     static final String OPEN = "open-session-keys";
     static final String TIMELINES_DUE = "session-timelines-due";
     static final String PARTIALS = "bucket-partials";
+    static final String VISITORS = "bucket-visitors";
     static final String SWEEP = "funnel-sweep";
     static final String REGISTRY = "funnel-registry";
 
@@ -112,7 +113,7 @@ final class Sessionizer implements Processor<String, Input, String, Out> {
         this.timelinesDue = context.getStateStore(TIMELINES_DUE);
         this.sweep = context.getStateStore(SWEEP);
         this.registry = context.getStateStore(REGISTRY);
-        this.partials = new Partials(context.getStateStore(PARTIALS));
+        this.partials = new Partials(context.getStateStore(PARTIALS), context.getStateStore(VISITORS));
         this.part = context.taskId().partition();
         // a task that starts again (after a failure, a rebalance) reads its stores afresh
         cache.clear();
@@ -181,7 +182,7 @@ final class Sessionizer implements Processor<String, Input, String, Out> {
             }
         }
         sweepBatch(now);
-        partials.flush(part, (key, value) -> forward(new Out.Aggregate(value), key, now));
+        partials.flush(part, (key, value) -> forward(new Out.Aggregate(value), key, now), now);
     }
 
     private void bringUpToDate(String key, Pending p, long now) {

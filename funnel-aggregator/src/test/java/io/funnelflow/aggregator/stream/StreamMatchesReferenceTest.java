@@ -56,7 +56,8 @@ class StreamMatchesReferenceTest {
     static final long GAP = StreamSettings.defaults().inactivityGap().toMillis();
     static final FunnelDefinition CUSTOM = new FunnelDefinition("browse-to-buy", List.of("product_view", "checkout_start", "purchase"));
 
-    record Ev(String key, String id, String type, long time, String source) {
+    /** An event; {@code user} is the user id it carries (a visitor who signed in), or null. */
+    record Ev(String key, String id, String type, long time, String source, String user) {
     }
 
     /** Up to six session keys of up to 14 events each: seconds apart, sometimes past the gap, sometimes ties. */
@@ -66,13 +67,17 @@ class StreamMatchesReferenceTest {
         Gen<Long> step = Generate.frequency(Pair.of(2, Generate.constant(0L)), Pair.of(10, longs().between(1_000, 600_000)),
                 Pair.of(2, longs().between(GAP, GAP + 3_600_000)));
         Gen<String> source = arbitrary().pick("google", "facebook", "newsletter");
+        // from which event on the key's visitor is signed in (never, when past its last event); three users
+        // share the keys, so that one person's sessions on several keys count once
         Gen<List<Ev>> key = lists().of(type).ofSizeBetween(1, 14).zip(lists().of(step).ofSize(14), lists().of(source).ofSize(14),
-                integers().between(0, 999), (types, steps, sources, n) -> {
+                integers().between(0, 999).zip(integers().between(0, 24), (n, signedInFrom) -> new int[] {n, signedInFrom}),
+                (types, steps, sources, n) -> {
                     List<Ev> out = new ArrayList<>();
-                    long t = T0.toEpochMilli() + n * 1_000L;
+                    long t = T0.toEpochMilli() + n[0] * 1_000L;
                     for (int i = 0; i < types.size(); i++) {
                         t += steps.get(i);
-                        out.add(new Ev("k" + n, "k" + n + "-e" + i, types.get(i), t, sources.get(i)));
+                        out.add(new Ev("k" + n[0], "k" + n[0] + "-e" + i, types.get(i), t, sources.get(i),
+                                i >= n[1] ? "u" + n[0] % 3 : null));
                     }
                     return out;
                 });
@@ -113,7 +118,7 @@ class StreamMatchesReferenceTest {
                 for (int j = i; j < Math.min(arrival.size(), i + bite); j++) {
                     Ev e = arrival.get(j);
                     TrackedEvent tracked = TrackedEvent.builder().eventId(e.id()).eventType(e.type())
-                            .at(Instant.ofEpochMilli(e.time())).sessionId(e.key()).anonymousId("a-" + e.key())
+                            .at(Instant.ofEpochMilli(e.time())).sessionId(e.key()).anonymousId("a-" + e.key()).userId(e.user())
                             .utmSource(e.source()).device("mobile").platform("web")
                             .price(new BigDecimal("10.00")).quantity(1)
                             .revenue(e.type().equals("purchase") ? new BigDecimal("30.00") : null).build();
@@ -161,10 +166,35 @@ class StreamMatchesReferenceTest {
             assertThat(kpis.converted).isEqualTo(reference.stream().filter(s -> s.types().contains("purchase")).count());
             assertThat(kpis.revenue).isEqualByComparingTo(BigDecimal.valueOf(30L * reference.stream()
                     .mapToLong(s -> s.types().stream().filter("purchase"::equals).count()).sum()));
+            // distinct visitors: the user id where a session has one, else its anonymous id, as the final
+            // sessions say, however often a session's visitor or hour changed on the way
+            for (Granularity g : Granularity.values()) {
+                assertThat(visitors(figures.sessions(Dimension.ALL, g).values())).as("visitors by " + g + " for " + traffic)
+                        .isEqualTo(reference.stream().map(Session::visitor).distinct().count());
+                Map<String, Long> expectedBySource = new TreeMap<>();
+                reference.stream().collect(java.util.stream.Collectors.groupingBy(Session::source, TreeMap::new,
+                                java.util.stream.Collectors.mapping(Session::visitor, java.util.stream.Collectors.toSet())))
+                        .forEach((source, vs) -> expectedBySource.put(source, (long) vs.size()));
+                Map<String, Long> bySource = new TreeMap<>();
+                figures.sessions(Dimension.UTM_SOURCE, g).forEach((source, a) -> {
+                    long n = visitors(List.of(a));
+                    if (n > 0 || a.sessions != 0) {
+                        bySource.put(source, n);
+                    }
+                });
+                assertThat(bySource).as("visitors by source, " + g + ", for " + traffic).isEqualTo(expectedBySource);
+            }
         }
     }
 
-    record Session(String source, List<String> types, long[] times) {
+    record Session(String source, List<String> types, long[] times, String visitor) {
+    }
+
+    /** Distinct visitors over buckets: their sketches' union (exact at these sizes). */
+    static long visitors(java.util.Collection<SessionAggregate> buckets) {
+        SessionAggregate all = new SessionAggregate();
+        buckets.forEach(all::merge);
+        return all.visitors() == null ? 0 : Math.round(all.visitors().getEstimate());
     }
 
     /** The reference sessions: each key's events in (time, id) order, split where the gap is reached. */
@@ -189,7 +219,9 @@ class StreamMatchesReferenceTest {
     }
 
     private static Session session(List<Ev> evs) {
-        return new Session(evs.get(0).source(), evs.stream().map(Ev::type).toList(), evs.stream().mapToLong(Ev::time).toArray());
+        String user = evs.stream().map(Ev::user).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return new Session(evs.get(0).source(), evs.stream().map(Ev::type).toList(), evs.stream().mapToLong(Ev::time).toArray(),
+                user != null ? user : "a-" + evs.get(0).key());
     }
 
     private static List<Long> counts(List<FunnelReport.Step> steps) {
