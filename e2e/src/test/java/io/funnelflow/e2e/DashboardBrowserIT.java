@@ -265,6 +265,18 @@ class DashboardBrowserIT {
         assertThat(js("return ['funnel-chart', 'trend-chart'].every(id => window.Chart && Chart.getChart(document.getElementById(id)));"))
                 .isEqualTo(Boolean.TRUE);
 
+        // what the charts draw is what the API answers: each funnel bar in its own step's slot, the trend's
+        // points one per bucket of the range at even steps of time (empty ones as zero), the heatmap's 168
+        // cells and its peak; and each CSV link downloads the panel's report. With a breakdown, then without
+        wait.withMessage(() -> "the dashboard and the API differ: " + chartsDrawTheApi());
+        wait.until(d -> chartsDrawTheApi().isEmpty());
+        new Select(byTestId("breakdown-select")).selectByValue("");
+        wait.until(d -> d.findElements(By.cssSelector("#funnel-breakdown table")).isEmpty());
+        wait.until(d -> chartsDrawTheApi().isEmpty());
+        assertThat(chartsDrawTheApi()).isEmpty();
+        wait.withMessage(() -> null);
+        screenshot("dashboard-heatmap");
+
         // the analyst answers, and the panel says who did: with no LLM configured, the rules
         byTestId("insights-button").click();
         wait.until(d -> byTestId("insights-analyst").getDomAttribute("data-kind") != null
@@ -337,6 +349,69 @@ class DashboardBrowserIT {
         Object n = js("const tr = document.querySelector(\"[data-testid='stage-\" + arguments[0] + \"']\"); return tr ? tr.dataset.current : '0';",
                 stage);
         return Long.parseLong((String) n);
+    }
+
+    /** What the charts, the heatmap and the CSV links show that the API does not answer; empty when they agree. */
+    String chartsDrawTheApi() {
+        Object problems = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const problems = [];
+                  const get = async (u) => (await fetch(u, { credentials: 'same-origin' })).json();
+                  const hours = Number(document.getElementById('range').value);
+                  const breakdown = document.getElementById('breakdown').value;
+                  const funnelChart = Chart.getChart(document.getElementById('funnel-chart'));
+                  const x = funnelChart.scales.x;
+                  const slot = (x.right - x.left) / funnelChart.data.labels.length;
+                  funnelChart.data.datasets.forEach((ds, d) => funnelChart.getDatasetMeta(d).data.forEach((bar, i) => {
+                    const centre = x.getPixelForValue(i);
+                    if (Math.abs(bar.x - centre) > slot / 2) {
+                      problems.push('funnel bar ' + d + '/' + i + ' is drawn at ' + bar.x.toFixed(0) + ', its slot at ' + centre.toFixed(0));
+                    }
+                  }));
+                  const funnel = await get('/api/funnel?hours=' + hours + (breakdown ? '&breakdown=' + breakdown : ''));
+                  const expected = breakdown ? Object.values(funnel.breakdown).slice(0, 8).map((steps) => steps.map((s) => s.count))
+                    : [funnel.steps.map((s) => s.count)];
+                  const drawn = funnelChart.data.datasets.map((ds) => ds.data);
+                  if (JSON.stringify(drawn) !== JSON.stringify(expected)) {
+                    problems.push('the funnel draws ' + JSON.stringify(drawn) + ', the API answers ' + JSON.stringify(expected));
+                  }
+                  const interval = hours <= 24 ? 'hour' : 'day';
+                  const trend = await get('/api/trends?hours=' + hours + '&interval=' + interval);
+                  const trendChart = Chart.getChart(document.getElementById('trend-chart'));
+                  const events = trendChart.data.datasets[0].data;
+                  const answered = trend.points.map((p) => p.events);
+                  if (JSON.stringify(events) !== JSON.stringify(answered)) {
+                    problems.push('the trend draws ' + JSON.stringify(events) + ', the API answers ' + JSON.stringify(answered));
+                  }
+                  const xs = trendChart.getDatasetMeta(0).data.map((p) => p.x);
+                  const gaps = xs.slice(1).map((v, i) => v - xs[i]);
+                  if (gaps.some((g) => Math.abs(g - gaps[0]) > 0.5)) {
+                    problems.push('the trend points are not at even steps of time: ' + JSON.stringify(gaps));
+                  }
+                  const heat = await get('/api/trends?hours=' + hours + '&interval=weekday_hour');
+                  const cells = Array.from(document.querySelectorAll('[data-testid=heatmap] td')).map((td) => Number(td.dataset.events));
+                  if (JSON.stringify(cells) !== JSON.stringify(heat.points.map((p) => p.events))) {
+                    problems.push('the heatmap shows ' + cells.length + ' cells that differ from the API');
+                  }
+                  const peak = document.querySelector('[data-testid=heatmap-peak]').textContent;
+                  if (!heat.peak || !peak.includes(heat.peak.label)) {
+                    problems.push('the heatmap names "' + peak + '", the API ' + JSON.stringify(heat.peak));
+                  }
+                  const csv = { 'csv-funnel': 'segment,step,event_type', 'csv-analytics': 'figure,value',
+                                'csv-trends': 'bucket,events,revenue', 'csv-heatmap': 'weekday,hour,events,revenue' };
+                  for (const [id, header] of Object.entries(csv)) {
+                    const link = document.querySelector('[data-testid=' + id + ']');
+                    const r = await fetch(link.href, { credentials: 'same-origin' });
+                    const text = await r.text();
+                    if (!String(r.headers.get('content-type')).startsWith('text/csv') || !text.split('\\r\\n')[0].startsWith(header)) {
+                      problems.push(id + ' gives ' + r.status + ' ' + r.headers.get('content-type') + ': ' + text.slice(0, 60));
+                    }
+                  }
+                  done(problems.join('; '));
+                })().catch((e) => done(String(e)));
+                """);
+        return String.valueOf(problems);
     }
 
     /** Waits until the demo store's tracker has sent every queued event and the ingest service took them. */

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code funnelflow up}: the whole platform on this machine, until Ctrl-C. */
 @Command(name = "funnelflow", mixinStandardHelpOptions = true,
         description = "Runs FunnelFlow on this machine.",
-        subcommands = {FunnelFlowCommand.Up.class, CredentialsCommand.Tokens.class, CredentialsCommand.Keys.class})
+        subcommands = {FunnelFlowCommand.Up.class, CredentialsCommand.Tokens.class, CredentialsCommand.Keys.class,
+                ReportCommand.class})
 public final class FunnelFlowCommand implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FunnelFlowCommand.class);

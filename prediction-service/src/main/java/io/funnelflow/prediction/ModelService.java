@@ -31,6 +31,11 @@ public final class ModelService {
     private final Clock clock;
     private final ReentrantLock training = new ReentrantLock();
     private volatile String loadFailure;
+    /** The closed sessions there were at the last training run started because the history looked ready. */
+    private volatile long readyAttemptAt = -1;
+
+    /** A version the gates refused is tried again by {@link #trainWhenReady()} once the history grew by this share. */
+    static final double READY_RETRY_GROWTH = 0.2;
 
     public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
                         Duration window, Clock clock) {
@@ -101,6 +106,40 @@ public final class ModelService {
         } finally {
             training.unlock();
         }
+    }
+
+    /**
+     * Trains as soon as the history can pass the serving gate, rather than waiting for the next scheduled
+     * run or a manual one: while no version is served, the closed sessions (the base rate's counts, read
+     * anyway) are compared with the gate's minimum purchasing and other sessions on the training part.
+     * A version the gates still refuse (too few in the history window, AUC under the floor) is tried again
+     * only once the history has grown by a fifth, so a shop that cannot pass yet does not train every minute.
+     *
+     * @return whether a run was started
+     */
+    public boolean trainWhenReady() {
+        if (scorer.served() != null || training.isLocked()) {
+            return false;
+        }
+        SessionHistory.Baseline seen = scorer.baseline();
+        if (seen == null || !couldPassTheGate(seen)) {
+            return false;
+        }
+        if (readyAttemptAt >= 0 && seen.sessions() < readyAttemptAt * (1 + READY_RETRY_GROWTH)) {
+            return false;
+        }
+        readyAttemptAt = seen.sessions();
+        LOG.info("the history can pass the serving gate ({} closed sessions, {} purchasing): training", seen.sessions(),
+                seen.purchasing());
+        trainQuietly();
+        return true;
+    }
+
+    private boolean couldPassTheGate(SessionHistory.Baseline b) {
+        var gate = trainer.settings();
+        double trainShare = 1 - gate.testShare();
+        return b.purchasing() * trainShare >= gate.minPositives()
+                && (b.sessions() - b.purchasing()) * trainShare >= gate.minNegatives();
     }
 
     /** A scheduled run: skipped if one is under way, and never lets an error end the schedule. */

@@ -88,10 +88,15 @@ public class PredictionBeans {
     ModelService modelService(SessionHistory history, TrainingSettings settings, ModelRegistry registry, Scorer scorer,
                               @Value("${funnelflow.prediction.history-window:90d}") Duration window,
                               @Value("${funnelflow.prediction.train-every:0s}") Duration every,
+                              @Value("${funnelflow.prediction.ready-check:1m}") Duration readyCheck,
                               @Named("scheduled") TaskScheduler scheduler) {
         ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
         service.load();
-        scheduler.scheduleWithFixedDelay(Duration.ofMinutes(1), Duration.ofMinutes(1), service::refreshBaseline);
+        // the base rate is re-read on this period, and with it whether the history can pass the serving gate yet
+        scheduler.scheduleWithFixedDelay(readyCheck, readyCheck, () -> {
+            service.refreshBaseline();
+            service.trainWhenReady();
+        });
         if (!every.isZero()) {
             scheduler.scheduleWithFixedDelay(every, every, service::trainQuietly);
         }

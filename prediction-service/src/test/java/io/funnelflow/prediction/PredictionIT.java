@@ -107,7 +107,13 @@ class PredictionIT {
     }
 
     static EmbeddedServer startPrediction() {
+        return startPrediction("1m");
+    }
+
+    /** @param readyCheck how often the service looks whether the history can pass the serving gate yet */
+    static EmbeddedServer startPrediction(String readyCheck) {
         Map<String, Object> props = new HashMap<>();
+        props.put("funnelflow.prediction.ready-check", readyCheck);
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
         props.put("datasources.default.url", jdbcUrl);
@@ -180,14 +186,16 @@ class PredictionIT {
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(closedSessions()).isEqualTo(sessions));
 
-        prediction = startPrediction();
+        // a fresh service over a history that can pass the serving gate trains by itself, without being asked
+        // (no train-every, no POST /api/model/train): it looks at every base-rate refresh, here every 2 s
+        prediction = startPrediction("2s");
         JsonNode before = get("/api/model");
         assertThat(before.get("model").asText()).isEqualTo("baseline");
         assertThat(before.get("baseline").get("rate").asDouble()).isBetween(0.01, 0.5);
 
-        HttpResponse<String> trained = post("/api/model/train", "");
-        assertThat(trained.statusCode()).as(trained.body()).isEqualTo(200);
-        JsonNode card = Json.mapper().readTree(trained.body());
+        JsonNode served = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> get("/api/model"), m -> "trained".equals(m.get("model").asText()));
+        JsonNode card = served.get("served");
         assertThat(card.get("status").asText()).as(card.path("reason").asText()).isEqualTo("served");
         assertThat(card.get("auc").asDouble()).as("AUC on the newer sessions").isGreaterThanOrEqualTo(0.75);
         assertThat(card.get("train_sessions").asLong() + card.get("test_sessions").asLong()).isEqualTo(sessions);
