@@ -34,7 +34,7 @@ class IngestIT {
 
     @BeforeAll
     static void start() {
-        server = new IngestServer(SharedKafka.bootstrapServers(), Map.of());
+        server = new IngestServer(SharedKafka.bootstrapServers(), Map.of("funnelflow.ingest.url-query-allowlist", "page"));
         events = TopicReader.of(Topics.EVENTS);
         rejected = TopicReader.of(Topics.EVENTS_REJECTED);
     }
@@ -293,6 +293,42 @@ class IngestIT {
         TrackedEvent identify = find(on, anon + "-m7");
         assertThat(identify.eventType()).isEqualTo("identify");
         assertThat(identify.metadata()).containsEntry("plan", "gold");
+    }
+
+    @Test
+    void pageUrlsArePublishedWithoutTheirQueryButCampaignAndAllowedParametersAndRefusalsKeepWhatWasSent() throws Exception {
+        String session = session();
+        Instant ts = Instant.now().minusSeconds(5);
+        String sent = "https://shop.example/p/42?email=ann%40example.com&utm_source=news&page=2&reset=tok-9#reviews";
+        HttpResponse<String> r = server.post("/api/track", """
+                {"event_id":"%1$s-url","event_type":"page_view","session_id":"%1$s","timestamp":"%2$s",
+                 "page_url":"%3$s","referrer":"https://ann:pw@mail.example/inbox?msg=77"}""".formatted(session, ts, sent));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        TrackedEvent published = eventsOf(session).get(0).value();
+        assertThat(published.pageUrl()).isEqualTo("https://shop.example/p/42?utm_source=news&page=2");
+        assertThat(published.referrer()).isEqualTo("https://mail.example/inbox");
+
+        // Segment's page call: the URL, the referrer and its search property alike
+        String anon = "anon-" + UUID.randomUUID();
+        HttpResponse<String> page = server.post("/v1/page", """
+                {"messageId":"%1$s-p","anonymousId":"%1$s","timestamp":"%2$s","name":"Search",
+                 "properties":{"url":"https://shop.example/search?q=ann%%40example.com&utm_campaign=nov",
+                   "search":"?q=ann%%40example.com&utm_campaign=nov","referrer":"https://shop.example/?sid=1"}}""".formatted(anon, ts));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        TrackedEvent segment = eventsOf(anon).get(0).value();
+        assertThat(segment.pageUrl()).isEqualTo("https://shop.example/search?utm_campaign=nov");
+        assertThat(segment.referrer()).isEqualTo("https://shop.example/");
+        assertThat(segment.metadata()).containsEntry("search", "?utm_campaign=nov");
+        assertThat(segment.utmCampaign()).isEqualTo("nov");
+
+        // a refused event is kept as it was sent, for whoever must find out what went wrong
+        String refusedSession = session();
+        HttpResponse<String> refused = server.post("/api/track", """
+                {"event_id":"%1$s-bad","session_id":"%1$s","timestamp":"%2$s","page_url":"%3$s"}""".formatted(refusedSession, ts, sent));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).doesNotContain("ann%40example.com");
+        assertThat(rejectedOf(refusedSession)).singleElement()
+                .satisfies(x -> assertThat(x.payload().path("page_url").asText()).isEqualTo(sent));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.funnelflow.ingest.kafka;
 import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
+import io.funnelflow.ingest.privacy.UrlPolicy;
 import io.funnelflow.ingest.track.EventIntake;
 import io.funnelflow.service.security.Credentials;
 import io.micronaut.context.annotation.Bean;
@@ -49,8 +50,9 @@ public class IngestBeans {
 
     @Singleton
     EventIntake intake(Producer<byte[], byte[]> producer,
-                       @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance) {
-        return new EventIntake(new EventValidator(futureTolerance), new KafkaEventSink(producer));
+                       @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance,
+                       @Value("${funnelflow.ingest.url-query-allowlist:}") String urlQueryAllowList) {
+        return new EventIntake(new EventValidator(futureTolerance), new UrlPolicy(urlQueryAllowList), new KafkaEventSink(producer));
     }
 
     @Singleton

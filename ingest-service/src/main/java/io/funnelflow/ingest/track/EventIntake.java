@@ -5,6 +5,7 @@ import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.event.Violation;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.ingest.privacy.UrlPolicy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,16 +14,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Judges the events of one request one by one: a valid event is stamped (id, receive time, corrected
- * event time) and accepted, an invalid one is rejected with its field and reason. The result
- * completes only when the sink has stored every event, accepted and rejected alike.
+ * event time, page URLs stripped by the {@link UrlPolicy}) and accepted, an invalid one is rejected with
+ * its field and reason. The result completes only when the sink has stored every event, accepted and
+ * rejected alike.
  */
 public final class EventIntake {
 
     private final EventValidator validator;
+    private final UrlPolicy urls;
     private final EventSink sink;
 
+    /** With the default URL policy: only {@code utm_*} query parameters are kept. */
     public EventIntake(EventValidator validator, EventSink sink) {
+        this(validator, new UrlPolicy(""), sink);
+    }
+
+    public EventIntake(EventValidator validator, UrlPolicy urls, EventSink sink) {
         this.validator = validator;
+        this.urls = urls;
         this.sink = sink;
     }
 
@@ -39,7 +48,7 @@ public final class EventIntake {
             TrackedEvent sent = c.event();
             boolean generated = sent.eventId() == null;
             String id = generated ? EventIds.generate(writeKey, sent) : sent.eventId();
-            TrackedEvent event = sent.accepted(id, receivedAt, envelope.sentAt());
+            TrackedEvent event = urls.apply(sent.accepted(id, receivedAt, envelope.sentAt()));
             List<Violation> violations = validator.validate(event);
             if (violations.isEmpty()) {
                 sink.accept(event, writes);
