@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,10 +52,24 @@ final class IngestServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) {
+        return post(path, body, headers, "application/json");
+    }
+
+    HttpResponse<String> post(String path, byte[] body, Map<String, String> headers, String contentType) {
+        return post(path, body, headers, contentType, Duration.ofSeconds(30));
+    }
+
+    /** A request that must be answered within {@code timeout} (the test fails on a hang instead of waiting for it). */
+    HttpResponse<String> post(String path, byte[] body, Map<String, String> headers, String contentType, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+        headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                request.header(name, value);
+            }
+        });
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.funnelflow.prediction;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -40,6 +41,7 @@ class PredictionProblemsIT {
         props.put("funnelflow.data-dir", Files.createTempDirectory("prediction-problems-it").toString());
         props.put("funnelflow.prediction.group-id", "prediction-problems-it");
         props.put(FailureRoutes.ENABLED, "true");
+        props.putAll(TestAccess.properties());
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
@@ -51,7 +53,8 @@ class PredictionProblemsIT {
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request.header("Authorization", TestAccess.bearer(TestAccess.ADMIN_TOKEN)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String path) throws Exception {

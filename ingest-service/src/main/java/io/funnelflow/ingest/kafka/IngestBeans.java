@@ -1,6 +1,7 @@
 package io.funnelflow.ingest.kafka;
 
 import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.contract.event.MetadataLimits;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
 import io.funnelflow.ingest.privacy.UrlPolicy;
@@ -51,8 +52,15 @@ public class IngestBeans {
     @Singleton
     EventIntake intake(Producer<byte[], byte[]> producer,
                        @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance,
-                       @Value("${funnelflow.ingest.url-query-allowlist:}") String urlQueryAllowList) {
-        return new EventIntake(new EventValidator(futureTolerance), new UrlPolicy(urlQueryAllowList), new KafkaEventSink(producer));
+                       @Value("${funnelflow.ingest.url-query-allowlist:}") String urlQueryAllowList,
+                       @Value("${funnelflow.ingest.metadata.max-keys:100}") int maxKeys,
+                       @Value("${funnelflow.ingest.metadata.max-key-length:100}") int maxKeyLength,
+                       @Value("${funnelflow.ingest.metadata.max-value-length:2048}") int maxValueLength,
+                       @Value("${funnelflow.ingest.metadata.max-depth:5}") int maxDepth,
+                       @Value("${funnelflow.ingest.metadata.max-array-length:100}") int maxArrayLength,
+                       @Value("${funnelflow.ingest.metadata.max-bytes:16384}") int maxBytes) {
+        MetadataLimits limits = new MetadataLimits(maxKeys, maxKeyLength, maxValueLength, maxDepth, maxArrayLength, maxBytes);
+        return new EventIntake(new EventValidator(futureTolerance, limits), new UrlPolicy(urlQueryAllowList), new KafkaEventSink(producer));
     }
 
     @Singleton
