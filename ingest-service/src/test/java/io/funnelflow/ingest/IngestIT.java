@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.ingest.privacy.SuppressionList;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,10 +25,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static io.funnelflow.testing.problem.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /** Ingest through HTTP against the real broker: what is answered is what is on the topics. */
 class IngestIT {
@@ -329,6 +336,47 @@ class IngestIT {
         assertThat(refused.body()).doesNotContain("ann%40example.com");
         assertThat(rejectedOf(refusedSession)).singleElement()
                 .satisfies(x -> assertThat(x.payload().path("page_url").asText()).isEqualTo(sent));
+    }
+
+    @Test
+    void anErasedPersonsLaterEventsAreTakenButPublishedNowhere() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        String anon = "a-" + UUID.randomUUID();
+        try (KafkaProducer<String, Suppression> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                Topics.SUPPRESSIONS.keySerde().serializer(), Topics.SUPPRESSIONS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SUPPRESSIONS.name(), user, new Suppression(user, List.of(anon), Instant.now())))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        // ingest follows the topic (in a running service, within a poll)
+        SuppressionList list = server.context().getBean(SuppressionList.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> list.suppresses(user, null));
+
+        String session = session();
+        Instant ts = Instant.now().minusSeconds(5);
+        HttpResponse<String> single = server.post("/api/track", """
+                {"event_id":"%1$s-1","event_type":"page_view","session_id":"%1$s","user_id":"%2$s","timestamp":"%3$s"}"""
+                .formatted(session, user, ts));
+        assertThat(single.statusCode()).as(single.body()).isEqualTo(200);
+        assertThat(json(single).get("success").asBoolean()).isTrue();
+        assertThat(json(single).get("suppressed").asInt()).isEqualTo(1);
+
+        String other = session();
+        HttpResponse<String> batch = server.post("/api/batch", """
+                {"events":[
+                  {"event_id":"%1$s-2","event_type":"page_view","session_id":"%1$s","anonymous_id":"%3$s","timestamp":"%4$s"},
+                  {"event_id":"%1$s-3","event_type":"product_view","session_id":"%1$s","user_id":"%5$s","price":-1,"timestamp":"%4$s"},
+                  {"event_id":"%2$s-4","event_type":"page_view","session_id":"%2$s","user_id":"someone-else","timestamp":"%4$s"}
+                ]}""".formatted(session, other, anon, ts, user));
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(json(batch).get("accepted").asInt()).isEqualTo(1);
+        assertThat(json(batch).get("suppressed").asInt()).isEqualTo(2);
+        assertThat(json(batch).has("rejected")).isFalse();
+
+        // the other person's event is on the topic (so the topic was read past the erased ones), theirs are not
+        assertThat(eventsOf(other)).hasSize(1);
+        assertThat(eventsOf(session)).isEmpty();
+        assertThat(rejectedOf(session)).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.session.MinuteCount;
 import io.funnelflow.contract.session.SessionSummary;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,13 +32,16 @@ public final class Topics {
     public static final Topic<String, RejectedEvent> EVENTS_REJECTED =
             new Topic<>("funnelflow.events.rejected", Serdes.String(), JsonSerde.of(RejectedEvent.class));
 
-    /** Session summaries as they change, keyed by session id. */
+    /**
+     * Session summaries as they change, keyed by session id; compacted and deleted after {@link #SUMMARY_RETENTION_MS},
+     * so that a tombstone (a merged or erased session) removes the session's summaries for good.
+     */
     public static final Topic<String, SessionSummary> SESSIONS =
-            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class));
+            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class), 0, Topics.compactedWithRetention());
 
-    /** Predictions of live sessions, keyed by session id. */
+    /** Predictions of live sessions, keyed by session id; compacted and deleted like {@link #SESSIONS}. */
     public static final Topic<String, Prediction> PREDICTIONS =
-            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class));
+            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class), 0, Topics.compactedWithRetention());
 
     /** The aggregator's deduplicated events, keyed by session key: the raw events table is written from it. */
     public static final Topic<String, TrackedEvent> UNIQUE_EVENTS =
@@ -59,10 +63,25 @@ public final class Topics {
             new Topic<>("funnelflow.credentials", Serdes.String(), JsonSerde.of(Credential.class), 1,
                     Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
+    /**
+     * Erased people whose later events ingest does not publish, keyed by user id; compacted, one partition,
+     * read whole into memory by every ingest instance (like the credentials).
+     */
+    public static final Topic<String, Suppression> SUPPRESSIONS =
+            new Topic<>("funnelflow.suppressions", Serdes.String(), JsonSerde.of(Suppression.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS, CREDENTIALS);
+            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS, CREDENTIALS, SUPPRESSIONS);
 
     public static final int DEFAULT_PARTITIONS = 6;
+
+    /** How long the session summaries and predictions topics keep what compaction leaves: 30 days. */
+    public static final long SUMMARY_RETENTION_MS = 30L * 24 * 60 * 60 * 1000;
+
+    private static Map<String, String> compactedWithRetention() {
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(SUMMARY_RETENTION_MS));
+    }
 
     private Topics() {
     }
