@@ -66,6 +66,8 @@ import static org.awaitility.Awaitility.await;
 class DashboardIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int SIGNIN_ATTEMPTS = 10;
+    static final int SSE_PER_TOKEN = 4;
 
     static EmbeddedServer aggregator;
     static HttpServer insights;
@@ -103,6 +105,9 @@ class DashboardIT {
         props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
         props.putAll(TestAccess.properties());
         props.put(FailureRoutes.ENABLED, "true");
+        props.put("funnelflow.security.trusted-proxies", "127.0.0.1");
+        props.put("funnelflow.dashboard.signin-attempts-per-minute", SIGNIN_ATTEMPTS);
+        props.put("funnelflow.live.max-connections-per-token", SSE_PER_TOKEN);
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
         // healthy includes: the live feed's consumer holds its partitions
@@ -209,7 +214,9 @@ class DashboardIT {
                 io.funnelflow.contract.credential.Credential.Kind.API_TOKEN, io.funnelflow.contract.credential.Scope.READ,
                 "revoked in DashboardIT", secret, java.time.Instant.now());
         // the aggregator follows funnelflow.credentials: the new token works within seconds
-        await().atMost(Duration.ofSeconds(10)).until(() -> signIn(secret, null).statusCode() == 303);
+        // (asked with the token as a bearer: sign-in attempts are limited per address)
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         Session session = Session.open(signIn(secret, null));
         assertThat(session.get("/api/session").statusCode()).isEqualTo(200);
         HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
@@ -511,6 +518,61 @@ class DashboardIT {
         assertServerFailureLeaksNothing(get(FailureRoutes.UNEXPECTED));
         // the 503 of a service that is away: personasSayClearlyWhenThePredictionServiceIsAway
         // 401 and 403 are asserted here once bearer tokens guard the API
+    }
+
+    @Test
+    void signInAttemptsAreLimitedPerClientAddress() throws Exception {
+        // behind the trusted proxy (loopback here), each X-Forwarded-For client has its own allowance
+        String guesser = "203.0.113." + (10 + new java.util.Random().nextInt(200));
+        for (int i = 0; i < SIGNIN_ATTEMPTS; i++) {
+            assertThat(signInFrom(guesser, "ff_at_guess-" + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signInFrom(guesser, TestAccess.ADMIN_TOKEN);
+        assertThat(assertProblem(limited, 429).path("title").asText()).isEqualTo("too many sign-in attempts");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
+        // another address is not held back by this one
+        assertThat(signInFrom("198.51.100.20", TestAccess.ADMIN_TOKEN).statusCode()).isEqualTo(303);
+    }
+
+    static HttpResponse<String> signInFrom(String client, String token) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", client)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTokenHoldsOnlySoManyLiveStreamsOpen() throws Exception {
+        String secret = TestAccess.store(io.funnelflow.contract.credential.Scope.READ, "live stream cap in DashboardIT");
+        HttpRequest.Builder live = HttpRequest.newBuilder(URI.create(base + "/api/live")).header("Authorization", TestAccess.bearer(secret));
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        List<SseStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < SSE_PER_TOKEN; i++) {
+                SseStream stream = new SseStream(HTTP, live.copy());
+                open.add(stream);
+                assertThat(stream.status()).isEqualTo(200);
+            }
+            HttpResponse<String> refused = HTTP.send(live.copy().header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(assertProblem(refused, 429).path("reason").asText()).contains(SSE_PER_TOKEN + " live streams");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // the admin token is not held back by this one
+            try (SseStream admin = new SseStream(HTTP, URI.create(base + "/api/live"))) {
+                assertThat(admin.status()).isEqualTo(200);
+            }
+            // a closed stream frees its place
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (SseStream again = new SseStream(HTTP, live.copy())) {
+                    assertThat(again.status()).isEqualTo(200);
+                }
+            });
+        } finally {
+            open.forEach(SseStream::close);
+        }
     }
 
     @Test
