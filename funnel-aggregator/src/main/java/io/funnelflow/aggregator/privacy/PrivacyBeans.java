@@ -46,6 +46,11 @@ public class PrivacyBeans {
     }
 
     @Singleton
+    ErasureParticipant streamParticipant(@Named("privacy") Producer<byte[], byte[]> producer) {
+        return new StreamParticipant(producer, Clock.systemUTC());
+    }
+
+    @Singleton
     ErasureParticipant storedRowsParticipant(DataSource dataSource) {
         return new StoredRowsParticipant(dataSource);
     }
