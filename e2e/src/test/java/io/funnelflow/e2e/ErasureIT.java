@@ -41,9 +41,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code DELETE /api/users/{id}} through the whole running stack (ingest, aggregator and prediction service
- * as their jars, against one broker and one PostgreSQL): a customer's raw events, sessions and predictions
- * are gone afterwards, the export before held them, the funnel and the KPIs changed exactly by their
- * sessions, and a later event of theirs is suppressed at ingest.
+ * as their jars, against one broker and one PostgreSQL): a customer's raw events, sessions, timelines and
+ * predictions are gone afterwards, the export before held them, the funnel and the KPIs (kept by the stream)
+ * changed exactly by their sessions, and a later event of theirs is suppressed at ingest.
  */
 class ErasureIT {
 
@@ -203,6 +203,7 @@ class ErasureIT {
         assertThat(answer.get("complete").asBoolean()).isTrue();
         assertThat(answer.at("/erased/suppression_list/anonymous_ids").asInt()).isEqualTo(1);
         assertThat(answer.at("/erased/aggregator/events").asInt()).isEqualTo(7);
+        assertThat(answer.at("/erased/stream/session_keys").asInt()).isEqualTo(2);
         assertThat(answer.at("/erased/prediction/predictions").asInt()).isPositive();
 
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
@@ -210,6 +211,8 @@ class ErasureIT {
             assertThat(count("SELECT count(*) FROM sessions WHERE user_id = ? OR ? = ANY(user_ids) OR session_key = ANY(?)",
                     erased, erased, erasedSessions)).isZero();
             assertThat(count("SELECT count(*) FROM predictions WHERE user_id = ? OR session_id = ANY(?)", erased, erasedSessions)).isZero();
+            assertThat(count("SELECT count(*) FROM session_timelines WHERE session_id = ANY(?)", (Object) erasedSessions)).isZero();
+            assertThat(count("SELECT count(*) FROM late_events WHERE session_key = ANY(?)", (Object) erasedSessions)).isZero();
             // the other customer's session is untouched; the figures lost exactly the erased sessions
             assertThat(count("SELECT count(*) FROM events WHERE session_key = ?", keptSession)).isEqualTo(3);
             assertThat(funnel()).containsExactly(1L, 1L, 1L, 0L, 0L);
