@@ -66,6 +66,8 @@ import static org.awaitility.Awaitility.await;
 class DashboardIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int SIGNIN_ATTEMPTS = 10;
+    static final int SSE_PER_TOKEN = 4;
 
     static EmbeddedServer aggregator;
     static HttpServer insights;
@@ -121,6 +123,9 @@ class DashboardIT {
         props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
         props.putAll(TestAccess.properties());
         props.put(FailureRoutes.ENABLED, "true");
+        props.put("funnelflow.security.trusted-proxies", "127.0.0.1");
+        props.put("funnelflow.dashboard.signin-attempts-per-minute", SIGNIN_ATTEMPTS);
+        props.put("funnelflow.live.max-connections-per-token", SSE_PER_TOKEN);
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
         // healthy includes: the live feed's consumer holds its partitions
@@ -230,7 +235,9 @@ class DashboardIT {
                 io.funnelflow.contract.credential.Credential.Kind.API_TOKEN, io.funnelflow.contract.credential.Scope.READ,
                 "revoked in DashboardIT", secret, java.time.Instant.now());
         // the aggregator follows funnelflow.credentials: the new token works within seconds
-        await().atMost(Duration.ofSeconds(10)).until(() -> signIn(secret, null).statusCode() == 303);
+        // (asked with the token as a bearer: sign-in attempts are limited per address)
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         Session session = Session.open(signIn(secret, null));
         assertThat(session.get("/api/session").statusCode()).isEqualTo(200);
         HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
@@ -414,6 +421,89 @@ class DashboardIT {
         }
     }
 
+    // ---- personal data: only with admin --------------------------------------------------------------
+
+    @Test
+    void personalFieldsAreAnsweredOnlyToAdminAndTheAnswerSaysWhichWereWithheld() throws Exception {
+        String id = "dash-personal-" + UUID.randomUUID();
+        String user = "u-" + id;
+        String email = id + "@example.com";
+        Instant at = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        HttpRequest.Builder readLive = HttpRequest.newBuilder(URI.create(base + "/api/live"))
+                .header("Authorization", TestAccess.bearer(TestAccess.readToken()));
+        // a read token stored just now is known to the aggregator within a poll
+        await().atMost(Duration.ofSeconds(10)).until(() -> RouteAccess.send(HttpMethod.GET, base + "/api/funnels", TestAccess.readToken()) == 200);
+        try (SseStream admin = new SseStream(HTTP, URI.create(base + "/api/live"));
+             SseStream read = new SseStream(HTTP, readLive);
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.named("snapshot").isEmpty() && !read.named("snapshot").isEmpty());
+            sendEvent(producer, id, Map.of("event_id", id + "-1", "event_type", "page_view", "session_id", id,
+                    "anonymous_id", "a-" + id, "page_url", "https://shop.example/"), at);
+            sendEvent(producer, id, Map.of("event_id", id + "-2", "event_type", "identify", "session_id", id,
+                    "anonymous_id", "a-" + id, "user_id", user, "metadata", Map.of("email", email, "plan", "gold")), at.plusSeconds(5));
+
+            // GET /api/sessions/{id}: who it was, and the identify traits, only for admin
+            JsonNode full = await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/sessions/" + id),
+                    r -> r.statusCode() == 200 && r.body().contains(user) && r.body().contains(email)).body()
+                    .transform(DashboardIT::tree);
+            assertThat(full.path("user_id").asText()).isEqualTo(user);
+            assertThat(full.path("anonymous_id").asText()).isEqualTo("a-" + id);
+            assertThat(full.has("withheld")).isFalse();
+            HttpResponse<String> withheld = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + id))
+                    .header("Authorization", TestAccess.bearer(TestAccess.readToken())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(withheld.statusCode()).isEqualTo(200);
+            assertThat(withheld.body()).doesNotContain(user, email, "a-" + id, "gold");
+            JsonNode partial = json(withheld);
+            assertThat(partial.path("session_id").asText()).isEqualTo(id);
+            assertThat(partial.path("timeline")).hasSize(2);
+            assertThat(partial.path("withheld")).extracting(JsonNode::asText)
+                    .contains("user_id", "anonymous_id", "visitor_id", "user_ids", "metadata");
+            assertThat(withheld.headers().firstValue("FunnelFlow-Withheld")).hasValueSatisfying(h -> assertThat(h).contains("user_id"));
+
+            // the live feed, as SSE and as JSON: the visitor only for admin
+            SseStream.Event seenByAdmin = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(admin, id), e -> e != null && user.equals(e.data().path("visitor_id").asText()));
+            assertThat(seenByAdmin.data().has("withheld")).isFalse();
+            SseStream.Event seenByRead = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(read, id), e -> e != null && e.data().path("events").asInt() == 2);
+            assertThat(seenByRead.data().has("visitor_id")).isFalse();
+            assertThat(seenByRead.data().toString()).doesNotContain(user);
+            assertThat(seenByRead.data().path("withheld")).extracting(JsonNode::asText).contains("visitor_id");
+            HttpResponse<String> feed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/live/sessions"))
+                    .header("Authorization", TestAccess.bearer(TestAccess.readToken())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(feed.body()).contains(id).doesNotContain(user);
+            assertThat(feed.headers().firstValue("FunnelFlow-Withheld")).hasValueSatisfying(h -> assertThat(h).contains("visitor_id"));
+            assertThat(get("/api/live/sessions").body()).contains(user);
+
+            // a prediction's user, in the feed: only for admin
+            publish(producer, Topics.PREDICTIONS, id, new Prediction(id, user, 0.5, 0.4, 0.6, "browser", "none", "none", false,
+                    "rf-test", Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(admin, id), e -> e != null
+                    && user.equals(e.data().path("prediction").path("user_id").asText()));
+            SseStream.Event scoredForRead = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(read, id), e -> e != null && e.data().path("prediction").isObject());
+            assertThat(scoredForRead.data().toString()).doesNotContain(user);
+            assertThat(scoredForRead.data().path("withheld")).extracting(JsonNode::asText).contains("user_id", "visitor_id");
+        }
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An event as ingest publishes it on funnelflow.events (JSON, its times set), keyed by its session. */
+    static void sendEvent(KafkaProducer<String, byte[]> producer, String key, Map<String, Object> fields, Instant at) throws Exception {
+        Map<String, Object> event = new HashMap<>(fields);
+        event.put("timestamp", at.toString());
+        event.put("received_at", at.toString());
+        event.put("event_time", at.toString());
+        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), key, Json.mapper().writeValueAsBytes(event))).get(10, TimeUnit.SECONDS);
+    }
+
     static List<String> mine(JsonNode sessions, String prefix) {
         List<String> ids = new ArrayList<>();
         sessions.forEach(row -> {
@@ -448,6 +538,61 @@ class DashboardIT {
         assertServerFailureLeaksNothing(get(FailureRoutes.UNEXPECTED));
         // the 503 of a service that is away: personasSayClearlyWhenThePredictionServiceIsAway
         // 401 and 403 are asserted here once bearer tokens guard the API
+    }
+
+    @Test
+    void signInAttemptsAreLimitedPerClientAddress() throws Exception {
+        // behind the trusted proxy (loopback here), each X-Forwarded-For client has its own allowance
+        String guesser = "203.0.113." + (10 + new java.util.Random().nextInt(200));
+        for (int i = 0; i < SIGNIN_ATTEMPTS; i++) {
+            assertThat(signInFrom(guesser, "ff_at_guess-" + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signInFrom(guesser, TestAccess.ADMIN_TOKEN);
+        assertThat(assertProblem(limited, 429).path("title").asText()).isEqualTo("too many sign-in attempts");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
+        // another address is not held back by this one
+        assertThat(signInFrom("198.51.100.20", TestAccess.ADMIN_TOKEN).statusCode()).isEqualTo(303);
+    }
+
+    static HttpResponse<String> signInFrom(String client, String token) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", client)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTokenHoldsOnlySoManyLiveStreamsOpen() throws Exception {
+        String secret = TestAccess.store(io.funnelflow.contract.credential.Scope.READ, "live stream cap in DashboardIT");
+        HttpRequest.Builder live = HttpRequest.newBuilder(URI.create(base + "/api/live")).header("Authorization", TestAccess.bearer(secret));
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        List<SseStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < SSE_PER_TOKEN; i++) {
+                SseStream stream = new SseStream(HTTP, live.copy());
+                open.add(stream);
+                assertThat(stream.status()).isEqualTo(200);
+            }
+            HttpResponse<String> refused = HTTP.send(live.copy().header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(assertProblem(refused, 429).path("reason").asText()).contains(SSE_PER_TOKEN + " live streams");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // the admin token is not held back by this one
+            try (SseStream admin = new SseStream(HTTP, URI.create(base + "/api/live"))) {
+                assertThat(admin.status()).isEqualTo(200);
+            }
+            // a closed stream frees its place
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (SseStream again = new SseStream(HTTP, live.copy())) {
+                    assertThat(again.status()).isEqualTo(200);
+                }
+            });
+        } finally {
+            open.forEach(SseStream::close);
+        }
     }
 
     @Test

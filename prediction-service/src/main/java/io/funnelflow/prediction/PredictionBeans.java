@@ -5,6 +5,7 @@ import io.funnelflow.prediction.model.ModelFiles;
 import io.funnelflow.prediction.model.ModelRegistry;
 import io.funnelflow.prediction.model.ModelTrainer;
 import io.funnelflow.prediction.model.TrainingSettings;
+import io.funnelflow.prediction.privacy.PersonalRecords;
 import io.funnelflow.prediction.scoring.LiveScoring;
 import io.funnelflow.prediction.scoring.PredictionStream;
 import io.funnelflow.prediction.scoring.Scorer;
@@ -18,11 +19,17 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Wires the plain prediction classes: the served model is loaded before the live stream starts, and a
@@ -103,14 +110,37 @@ public class PredictionBeans {
         return service;
     }
 
+    @Singleton
+    LiveScoring liveScoring(Scorer scorer, SessionHistory history,
+                            @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
+        return new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC());
+    }
+
+    /** Tombstones of erased people's predictions; each acknowledged before the erasure answers. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    Producer<String, byte[]> erasureProducer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "prediction-erasures",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Singleton
+    PersonalRecords personalRecords(DataSource dataSource, LiveScoring scoring, Producer<String, byte[]> erasureProducer) {
+        return new PersonalRecords(dataSource, scoring, erasureProducer);
+    }
+
     @Context
     @Bean(preDestroy = "close")
-    PredictionStream predictionStream(ModelService models, Scorer scorer, SessionHistory history, PredictionStore store,
+    PredictionStream predictionStream(ModelService models, LiveScoring scoring, PredictionStore store,
                                       ScoringStats stats, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                                      @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
-                                      @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
-        PredictionStream stream = new PredictionStream(bootstrap, groupId,
-                new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
+                                      @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId) {
+        PredictionStream stream = new PredictionStream(bootstrap, groupId, scoring, store, stats);
         stream.start();
         return stream;
     }

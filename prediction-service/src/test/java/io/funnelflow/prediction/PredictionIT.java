@@ -36,6 +36,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -516,6 +517,59 @@ class PredictionIT {
         assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
         assertThat(RouteAccess.health(prediction.getURL().toString(), null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
         assertThat(RouteAccess.health(prediction.getURL().toString(), readToken).body()).contains("\"details\"");
+    }
+
+    @Test
+    @Order(8)
+    void anErasedPersonsPredictionsAreDeletedAndTombstonedAndTheExportHeldThem() throws Exception {
+        String session;
+        String userId;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT session_id, user_id FROM predictions ORDER BY user_id IS NULL, scored_at DESC LIMIT 1")) {
+            assertThat(rs.next()).isTrue();
+            session = rs.getString(1);
+            userId = rs.getString(2) != null ? rs.getString(2) : "someone-" + session;
+        }
+        String body = "{\"session_ids\": [\"" + session + "\"]}";
+        HttpResponse<String> export = post("/api/users/" + java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/export", body);
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(export.body()).get("predictions")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.get("session_id").asText().equals(session) || userId.equals(p.path("user_id").asText())).isTrue());
+
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.PREDICTIONS.name())) {
+            HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + "/api/users/" + userId))
+                    .header("Authorization", TestAccess.bearer(readToken)).header("Content-Type", "application/json")
+                    .method("DELETE", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).isEqualTo(403);
+
+            HttpResponse<String> erased = HTTP.send(TestAccess.request(prediction.getURL() + "/api/users/"
+                            + java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json").method("DELETE", HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+            JsonNode answer = Json.mapper().readTree(erased.body());
+            assertThat(answer.get("predictions").asInt()).isPositive();
+            assertThat(answer.get("tombstones").asInt()).isPositive();
+            try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM predictions WHERE session_id = ? OR user_id = ?")) {
+                ps.setString(1, session);
+                ps.setString(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                }
+            }
+            // the compacted topic gets a tombstone for the session: its predictions go at the next compaction
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (session.equals(r.key()) && r.value() == null) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
     }
 
     static JsonNode get(String path) throws Exception {

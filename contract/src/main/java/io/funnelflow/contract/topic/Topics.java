@@ -11,6 +11,7 @@ import io.funnelflow.contract.lead.LeadOverride;
 import io.funnelflow.contract.lead.LeadTransition;
 import io.funnelflow.contract.lead.RulesVersion;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.session.Erasure;
 import io.funnelflow.contract.session.LateEvent;
 import io.funnelflow.contract.session.SessionSummary;
@@ -39,13 +40,16 @@ public final class Topics {
     public static final Topic<String, RejectedEvent> EVENTS_REJECTED =
             new Topic<>("funnelflow.events.rejected", Serdes.String(), JsonSerde.of(RejectedEvent.class));
 
-    /** Session summaries as they change, keyed by session id. */
+    /**
+     * Session summaries as they change, keyed by session id; compacted and deleted after {@link #SUMMARY_RETENTION_MS},
+     * so that a tombstone (a merged or erased session) removes the session's summaries for good.
+     */
     public static final Topic<String, SessionSummary> SESSIONS =
-            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class));
+            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class), 0, Topics.compactedWithRetention());
 
-    /** Predictions of live sessions, keyed by session id. */
+    /** Predictions of live sessions, keyed by session id; compacted and deleted like {@link #SESSIONS}. */
     public static final Topic<String, Prediction> PREDICTIONS =
-            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class));
+            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class), 0, Topics.compactedWithRetention());
 
     /** The aggregator's deduplicated events, keyed by session key: the raw events table is written from it. */
     public static final Topic<String, TrackedEvent> UNIQUE_EVENTS =
@@ -106,11 +110,26 @@ public final class Topics {
     public static final Topic<String, LeadOverride> CRM_OVERRIDES =
             new Topic<>("funnelflow.crm.overrides", Serdes.String(), JsonSerde.of(LeadOverride.class));
 
+    /**
+     * Erased people whose later events ingest does not publish, keyed by user id; compacted, one partition,
+     * read whole into memory by every ingest instance (like the credentials).
+     */
+    public static final Topic<String, Suppression> SUPPRESSIONS =
+            new Topic<>("funnelflow.suppressions", Serdes.String(), JsonSerde.of(Suppression.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS, LEAD_TRANSITIONS,
-            CRM_COMMANDS, CRM_RULES, CRM_LEADS, CRM_OVERRIDES);
+            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS, SUPPRESSIONS,
+            LEAD_TRANSITIONS, CRM_COMMANDS, CRM_RULES, CRM_LEADS, CRM_OVERRIDES);
 
     public static final int DEFAULT_PARTITIONS = 6;
+
+    /** How long the session summaries and predictions topics keep what compaction leaves: 30 days. */
+    public static final long SUMMARY_RETENTION_MS = 30L * 24 * 60 * 60 * 1000;
+
+    private static Map<String, String> compactedWithRetention() {
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(SUMMARY_RETENTION_MS));
+    }
 
     private Topics() {
     }

@@ -64,6 +64,13 @@ public final class Downstream {
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
     }
 
+    /** A DELETE carrying a JSON body (what to delete, beyond the path). */
+    public Answer delete(String path, String jsonBody) throws InterruptedException {
+        return send(path, HttpRequest.newBuilder(uri(path, Map.of()))
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
+    }
+
     private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
         HttpResponse<String> response;
         try {
