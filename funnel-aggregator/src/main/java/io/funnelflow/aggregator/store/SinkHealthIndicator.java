@@ -24,6 +24,7 @@ public class SinkHealthIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         Map<String, Object> details = new HashMap<>();
         details.put("last_write", sink.lastWrite() == null ? "none yet" : sink.lastWrite().toString());
+        details.put("refused", sink.refused());
         return Publishers.just(HealthResult.builder("postgres-sink", sink.isRunning() ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(details).build());
     }

@@ -1,0 +1,178 @@
+package io.funnelflow.aggregator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.event.RejectedEvent;
+import io.funnelflow.contract.event.TrackedEvent;
+import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.testing.SharedKafka;
+import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TcpProxy;
+import io.funnelflow.testing.TopicReader;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The aggregator's writers against what can go wrong below them, with the real broker and PostgreSQL:
+ * a record PostgreSQL refuses, a query that runs too long, PostgreSQL taken away in the middle of a load,
+ * a stream thread that stops making progress. The aggregator reaches its database through a
+ * {@link TcpProxy} that the test can cut.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WritersIT {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static String jdbcUrl;
+    static TcpProxy proxy;
+    static EmbeddedServer aggregator;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        jdbcUrl = SharedPostgres.newDatabase("writers_it");
+        proxy = TcpProxy.toJdbc(jdbcUrl);
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", -1);
+        props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
+        props.put("datasources.default.url", proxy.jdbcUrl(jdbcUrl));
+        props.put("datasources.default.username", SharedPostgres.user());
+        props.put("datasources.default.password", SharedPostgres.password());
+        props.put("funnelflow.aggregator.application-id", "writers-it");
+        props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("writers-it-state").toString());
+        aggregator = ApplicationContext.run(EmbeddedServer.class, props);
+        base = "http://127.0.0.1:" + aggregator.getPort();
+        await().atMost(Duration.ofSeconds(90)).until(() -> get("/health").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (aggregator != null) {
+            aggregator.getApplicationContext().close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aRecordPostgresRefusesIsSetAsideWithItsReasonAndEveryOtherRecordOfItsPollIsStored() throws Exception {
+        // The validators refuse more and more of what PostgreSQL cannot store (NUL characters, numbers and
+        // times out of its range). So that this test does not depend on what they let through, the refusal
+        // is PostgreSQL's own: a constraint of this test's database that one chosen, valid product id violates.
+        sql("ALTER TABLE events ADD CONSTRAINT writers_it_refused CHECK (product_id IS DISTINCT FROM 'refused-by-postgres')");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant at = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        List<TrackedEvent> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            events.add(event(run + "-e" + i, run + "-s" + (i % 4), at.plusSeconds(i), i == 17 ? "refused-by-postgres" : "p-" + i));
+        }
+        String poison = run + "-e17";
+        publish(events);
+
+        RejectedEvent rejected = await().atMost(Duration.ofSeconds(60)).until(() -> rejectedFor(poison), r -> r != null);
+        assertThat(rejected.stage()).isEqualTo(RejectedEvent.STAGE_POSTGRES_SINK);
+        assertThat(rejected.reason()).startsWith("PostgreSQL refused it (SQLState 23514)").contains("writers_it_refused");
+        assertThat(rejected.origin().topic()).isEqualTo(Topics.UNIQUE_EVENTS.name());
+        assertThat(rejected.payload().get("product_id").asText()).isEqualTo("refused-by-postgres");
+
+        // every other event is stored, and so are the four sessions, the poisoned event's own included
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM events WHERE event_id LIKE '" + run + "-%'") == 39);
+        assertThat(count("SELECT count(*) FROM events WHERE event_id = '" + poison + "'")).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM sessions WHERE session_id LIKE '" + run + "-s%'") == 4);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(json(get("/health")).toString()).contains("\"refused\":1");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    static TrackedEvent event(String id, String session, Instant at, String productId) {
+        return new TrackedEvent(id, "product_view", at, null, null, null, session, null, "anon-" + session,
+                "https://shop.example/p", null, "google", "cpc", "winter", "web", "desktop", productId, "Socks",
+                new BigDecimal("12.50"), 1, null, "EUR", null).accepted(id, at, null);
+    }
+
+    /** Puts events straight onto the stream's input, as ingest would, and waits for the broker to have them. */
+    static void publish(List<TrackedEvent> events) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (TrackedEvent e : events) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.EVENTS.name(), e.sessionKey(),
+                        Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), e))));
+            }
+            for (Future<?> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static RejectedEvent rejectedFor(String eventId) {
+        try (TopicReader<String, RejectedEvent> reader = TopicReader.of(Topics.EVENTS_REJECTED)) {
+            return reader.valuesToEnd(r -> r.value() != null && eventId.equals(r.value().eventId())).stream()
+                    .filter(r -> RejectedEvent.STAGE_POSTGRES_SINK.equals(r.stage())).findFirst().orElse(null);
+        }
+    }
+
+    static Connection db() throws Exception {
+        return DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+    }
+
+    static void sql(String statement) throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    static long count(String query) throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.mapper().readTree(response.body());
+    }
+}
