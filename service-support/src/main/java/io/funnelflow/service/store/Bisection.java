@@ -2,6 +2,7 @@ package io.funnelflow.service.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Writes a batch whole and, when what it holds is refused ({@link WriteFailure.Kind#REFUSED}), splits it
@@ -22,6 +23,12 @@ public final class Bisection {
     public record Refused<T>(T item, Exception failure) {
     }
 
+    /** Told of each refused item as soon as it stands alone, before any later item is written. */
+    @FunctionalInterface
+    public interface OnRefused<T> {
+        void refused(Refused<T> refused) throws Exception;
+    }
+
     private Bisection() {
     }
 
@@ -31,27 +38,35 @@ public final class Bisection {
      */
     public static <T> List<Refused<T>> write(List<T> items, Write<T> write) throws Exception {
         List<Refused<T>> refused = new ArrayList<>();
-        split(items, write, refused);
+        write(items, write, WriteFailure::classify, refused::add);
         return refused;
     }
 
-    private static <T> void split(List<T> items, Write<T> write, List<Refused<T>> refused) throws Exception {
+    /**
+     * The same, for a writer whose writes also commit its progress past the items (a Kafka transaction
+     * with the offsets): each refused item is handed over as soon as it stands alone, so that it can be
+     * set aside before any later item moves the progress past it.
+     *
+     * @param classify which failures are refusals of what was written
+     */
+    public static <T> void write(List<T> items, Write<T> write, Function<Exception, WriteFailure.Kind> classify,
+                                 OnRefused<T> onRefused) throws Exception {
         if (items.isEmpty()) {
             return;
         }
         try {
             write.write(items);
         } catch (Exception e) {
-            if (WriteFailure.classify(e) != WriteFailure.Kind.REFUSED) {
+            if (classify.apply(e) != WriteFailure.Kind.REFUSED) {
                 throw e;
             }
             if (items.size() == 1) {
-                refused.add(new Refused<>(items.get(0), e));
+                onRefused.refused(new Refused<>(items.get(0), e));
                 return;
             }
             int half = items.size() / 2;
-            split(items.subList(0, half), write, refused);
-            split(items.subList(half, items.size()), write, refused);
+            write(items.subList(0, half), write, classify, onRefused);
+            write(items.subList(half, items.size()), write, classify, onRefused);
         }
     }
 }

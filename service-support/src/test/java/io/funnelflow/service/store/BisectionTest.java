@@ -108,6 +108,27 @@ class BisectionTest {
     }
 
     @Test
+    void eachRefusedItemIsHandedOverBeforeAnyLaterItemIsWritten() throws Exception {
+        Table table = new Table(Set.of(5, 6));
+        List<String> log = new ArrayList<>();
+        Bisection.write(items(12), items -> {
+            table.write(items);
+            log.add("wrote " + items.get(0).offset() + ".." + items.get(items.size() - 1).offset());
+        }, WriteFailure::classify, r -> log.add("refused " + r.item().offset()));
+        assertThat(log).containsExactly("wrote 0..2", "wrote 3..3", "wrote 4..4", "refused 5", "refused 6", "wrote 7..8", "wrote 9..11");
+    }
+
+    @Test
+    void theWriterDecidesWhichFailuresAreRefusals() {
+        // e.g. a failure of the Kafka half of a writer is an outage even without an SQLState
+        assertThatThrownBy(() -> Bisection.write(items(3), items -> {
+            throw new IllegalStateException("the broker is away");
+        }, e -> WriteFailure.Kind.RETRY, r -> {
+            throw new AssertionError("nothing may be refused");
+        })).hasMessage("the broker is away");
+    }
+
+    @Test
     void aBatchRefusedOnlyAsAWholeIsWrittenInPartsWithNothingSetAside() throws Exception {
         // e.g. "ON CONFLICT DO UPDATE command cannot affect row a second time" (21000): the halves go through
         List<List<Item>> writes = new ArrayList<>();
