@@ -12,10 +12,15 @@ import io.funnelflow.aggregator.store.PostgresSink;
 import io.funnelflow.aggregator.store.SinkWriter;
 import io.funnelflow.aggregator.stream.StreamSettings;
 import io.funnelflow.aggregator.stream.StreamsLifecycle;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.health.GroupProgress;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.MapFormat;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -23,6 +28,8 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the plain aggregator classes: the stream and the PostgreSQL sink start with the application
@@ -46,12 +53,34 @@ public class AggregatorBeans {
                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
                              @Value("${funnelflow.aggregator.state-dir:}") String stateDir,
                              @Value("${funnelflow.data-dir:}") String dataDir,
-                             @Value("${funnelflow.aggregator.stream-threads:1}") int threads) {
+                             @Value("${funnelflow.aggregator.stream-threads:1}") int threads,
+                             @Property(name = "funnelflow.aggregator.streams") @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
+                             @Nullable Map<String, Object> overrides) {
         Path state = !stateDir.isBlank() ? Path.of(stateDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "aggregator-state");
-        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads);
+        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads,
+                overrides == null ? Map.of() : overrides);
         streams.start();
         return streams;
+    }
+
+    /** How far the stream has come on its input: committed offsets against what is waiting. */
+    @Singleton
+    @Named("streams")
+    @Bean(preDestroy = "close")
+    GroupProgress streamsProgress(StreamsLifecycle streams, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                  @Value("${funnelflow.aggregator.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, streams.applicationId(), List.of(Topics.EVENTS.name()), streams::isRepartitionTopic,
+                stallAfter, Clock.systemUTC()).start();
+    }
+
+    /** How far the PostgreSQL sink has come on the stream's output. */
+    @Singleton
+    @Named("sink")
+    @Bean(preDestroy = "close")
+    GroupProgress sinkProgress(PostgresSink sink, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                               @Value("${funnelflow.aggregator.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, sink.groupId(), PostgresSink.TOPICS, topic -> false, stallAfter, Clock.systemUTC()).start();
     }
 
     @Context

@@ -55,6 +55,7 @@ import static org.awaitility.Awaitility.await;
 class WritersIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Duration STALL_AFTER = Duration.ofSeconds(5);
     static String jdbcUrl;
     static TcpProxy proxy;
     static EmbeddedServer aggregator;
@@ -72,6 +73,9 @@ class WritersIT {
         props.put("datasources.default.password", SharedPostgres.password());
         props.put("funnelflow.aggregator.application-id", "writers-it");
         props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("writers-it-state").toString());
+        props.put("funnelflow.aggregator.health.stall-after", STALL_AFTER.toSeconds() + "s");
+        props.put("funnelflow.aggregator.health.failing-after", "2s");
+        props.put("funnelflow.aggregator.streams.main.consumer.interceptor.classes", StallingInterceptor.class.getName());
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
         await().atMost(Duration.ofSeconds(90)).until(() -> get("/health").statusCode() == 200);
@@ -79,6 +83,7 @@ class WritersIT {
 
     @AfterAll
     static void stop() throws Exception {
+        StallingInterceptor.release();
         if (aggregator != null) {
             aggregator.getApplicationContext().close();
         }
@@ -115,6 +120,34 @@ class WritersIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM sessions WHERE session_id LIKE '" + run + "-s%'") == 4);
         assertThat(get("/health").statusCode()).isEqualTo(200);
         assertThat(json(get("/health")).toString()).contains("\"refused\":1");
+    }
+
+    @Test
+    @Order(9)
+    void aStreamThreadThatMakesNoProgressWhileInputWaitsTurnsHealthDownWithinTheBound() throws Exception {
+        // idle, the stream and the sink have committed past every record and marker: any lag is input waiting
+        await().atMost(Duration.ofSeconds(60)).until(() -> json(get("/health")), h ->
+                h.at("/details/streams/details/lag").asLong(-1) == 0 && h.at("/details/postgres-sink/details/lag").asLong(-1) == 0);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // the stream thread that polls this event is held (StallingInterceptor): input waits, nothing is committed
+        publish(List.of(event(StallingInterceptor.MARKER + "-" + run, run + "-stuck", at, "p-1")));
+        await().atMost(Duration.ofSeconds(30)).until(StallingInterceptor::holding);
+        // still RUNNING as far as Kafka Streams can tell
+        assertThat(json(get("/health")).at("/details/streams/details/state").asText()).isIn("RUNNING", "REBALANCING");
+
+        HttpResponse<String> down = await().atMost(STALL_AFTER.plusSeconds(15)).pollInterval(Duration.ofMillis(250))
+                .until(() -> get("/health"), r -> r.statusCode() == 503);
+        JsonNode streams = json(down).at("/details/streams");
+        assertThat(streams.get("status").asText()).isEqualTo("DOWN");
+        assertThat(streams.at("/details/reason").asText()).contains("input is waiting");
+        assertThat(streams.at("/details/stalled_partitions").asInt()).isPositive();
+
+        // let the thread go: the stream commits past the event and the aggregator is healthy again
+        StallingInterceptor.release();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/health").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM sessions WHERE session_id = '" + run + "-stuck'") == 1);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

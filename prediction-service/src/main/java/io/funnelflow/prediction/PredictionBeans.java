@@ -11,6 +11,8 @@ import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.health.GroupProgress;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -23,6 +25,7 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Wires the plain prediction classes: the served model is loaded before the live stream starts, and a
@@ -108,5 +111,15 @@ public class PredictionBeans {
                 new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
         stream.start();
         return stream;
+    }
+
+    /** How far the live stream has come on the session updates. */
+    @Singleton
+    @Named("prediction")
+    @Bean(preDestroy = "close")
+    GroupProgress predictionProgress(PredictionStream stream, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                     @Value("${funnelflow.prediction.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, stream.groupId(), List.of(Topics.SESSIONS.name()), topic -> false, stallAfter,
+                Clock.systemUTC()).start();
     }
 }

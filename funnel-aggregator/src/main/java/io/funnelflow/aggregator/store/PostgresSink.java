@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PostgresSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
-    static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
+    public static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
             Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name());
     private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -65,6 +65,8 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private volatile Instant failingSince;
     private volatile String lastFailure;
     private KafkaProducer<String, byte[]> deadLetters;
+    // what this sink last committed per partition (its thread only)
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Thread thread;
 
     /**
@@ -127,6 +129,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     }
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                     if (records.isEmpty()) {
+                        CommittedConsumer.commitIdlePositions(consumer, committed);
                         continue;
                     }
                     store(records);
@@ -172,7 +175,12 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         List<Bisection.Refused<ConsumerRecord<String, byte[]>>> refusedRecords =
                 Bisection.write(all, part -> writer.write(batchOf(part)));
         if (refusedRecords.isEmpty()) {
-            consumer.commitSync();
+            Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+            for (TopicPartition tp : consumer.assignment()) {
+                positions.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+            }
+            consumer.commitSync(positions);
+            positions.forEach((tp, o) -> committed.put(tp, o.offset()));
         } else {
             deadLetter(refusedRecords, records);
         }
@@ -209,6 +217,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             }
             deadLetters.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             deadLetters.commitTransaction();
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
             refused.addAndGet(refusedRecords.size());
         } catch (KafkaException e) {
             try {

@@ -54,6 +54,8 @@ public final class PredictionStream implements Runnable, AutoCloseable {
     private final String groupId;
     private final Thread thread;
     private final AtomicLong refused = new AtomicLong();
+    // what this stream last committed per partition (its thread only)
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean running = true;
     private volatile Instant failingSince;
     private volatile String lastFailure;
@@ -86,6 +88,11 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         return thread.isAlive();
     }
 
+    /** The consumer group whose committed offsets say how far the stream has come. */
+    public String groupId() {
+        return groupId;
+    }
+
     /** Session updates PostgreSQL refused (or that could not be read), sent to the rejected topic since start. */
     public long refused() {
         return refused.get();
@@ -104,6 +111,7 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                     }
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                     if (records.isEmpty()) {
+                        CommittedConsumer.commitIdlePositions(consumer, committed);
                         continue;
                     }
                     List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
@@ -183,8 +191,10 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                 producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), out.sessionId(),
                         Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), out.prediction())));
             }
-            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(records);
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
         } catch (RuntimeException e) {
             throw new KafkaStepFailed(e);
         }
@@ -202,8 +212,10 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         try {
             producer.beginTransaction();
             producer.send(RejectedRecords.toProduce(RejectedEvent.STAGE_PREDICTION, record, reason));
-            producer.sendOffsetsToTransaction(nextOffsets(List.of(record)), consumer.groupMetadata());
+            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(List.of(record));
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
         } catch (RuntimeException e) {
             throw new KafkaStepFailed(e);
         }
