@@ -87,9 +87,10 @@ public class AggregatorBeans {
     @Bean(preDestroy = "close")
     PostgresSink sink(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                       @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                      @Value("${funnelflow.aggregator.sink.max-backoff:30s}") Duration maxBackoff,
                       LiveStream live) {
         PostgresSink sink = new PostgresSink(bootstrap, applicationId + "-postgres-sink", new SinkWriter(dataSource),
-                live::onDataWritten);
+                live::onDataWritten, maxBackoff);
         sink.start();
         return sink;
     }
@@ -133,23 +134,25 @@ public class AggregatorBeans {
         return new Downstream("prediction-service", url, timeout);
     }
 
+    // the query API reads through its own small pool with a statement timeout (datasources.query): a slow
+    // or heavy query waits for one of its connections, never for the writers'
     @Singleton
-    FunnelQuery funnelQuery(DataSource dataSource) {
+    FunnelQuery funnelQuery(@Named("query") DataSource dataSource) {
         return new FunnelQuery(dataSource);
     }
 
     @Singleton
-    FunnelStore funnelStore(DataSource dataSource) {
+    FunnelStore funnelStore(@Named("query") DataSource dataSource) {
         return new FunnelStore(dataSource);
     }
 
     @Singleton
-    AnalyticsQuery analyticsQuery(DataSource dataSource) {
+    AnalyticsQuery analyticsQuery(@Named("query") DataSource dataSource) {
         return new AnalyticsQuery(dataSource);
     }
 
     @Singleton
-    SessionQuery sessionQuery(DataSource dataSource) {
+    SessionQuery sessionQuery(@Named("query") DataSource dataSource) {
         return new SessionQuery(dataSource);
     }
 }

@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +57,7 @@ class WritersIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration STALL_AFTER = Duration.ofSeconds(5);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(1);
     static String jdbcUrl;
     static TcpProxy proxy;
     static EmbeddedServer aggregator;
@@ -75,6 +77,8 @@ class WritersIT {
         props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("writers-it-state").toString());
         props.put("funnelflow.aggregator.health.stall-after", STALL_AFTER.toSeconds() + "s");
         props.put("funnelflow.aggregator.health.failing-after", "2s");
+        props.put("funnelflow.aggregator.sink.max-backoff", "2s");
+        props.put("funnelflow.query.statement-timeout", STATEMENT_TIMEOUT.toMillis() + "ms");
         props.put("funnelflow.aggregator.streams.main.consumer.interceptor.classes", StallingInterceptor.class.getName());
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
@@ -123,6 +127,125 @@ class WritersIT {
     }
 
     @Test
+    @Order(2)
+    void queriesThatRunPastTheirTimeoutAre503AndNeverHoldUpTheSink() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // a query that cannot finish: the funnels it reads are locked by another transaction
+        try (Connection locker = db(); Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE funnels IN ACCESS EXCLUSIVE MODE");
+
+            // more such queries at once than either pool has connections
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/funnels")).timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Instant at = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+            List<TrackedEvent> events = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                events.add(event(run + "-e" + i, run + "-s" + (i % 3), at.plusMillis(i), "p-" + i));
+            }
+            publish(events);
+
+            // the writers have their own pool: the events are stored while the lock still holds the queries up
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM events WHERE event_id LIKE '" + run + "-%'") == 30);
+
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(json(r).get("error").asText()).isEqualTo("service unavailable");
+            }
+            assertThat(answers).extracting(a -> json(a.get()).get("reason").asText())
+                    .anyMatch(reason -> reason.contains("statement timeout"));
+            locker.rollback();
+        }
+        assertThat(get("/api/funnels").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void postgresUnreachableForThirtySecondsInTheMiddleOfALoadLosesNothingAndCountsEachEventOnce() throws Exception {
+        String run = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant at = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        int[] sent = {0};
+        java.util.function.IntConsumer load = n -> {
+            List<TrackedEvent> events = new ArrayList<>();
+            for (int i = 0; i < n; i++, sent[0]++) {
+                events.add(campaignEvent(run + "-e" + sent[0], run + "-s" + (sent[0] % 5), at.plusMillis(sent[0]), run));
+            }
+            try {
+                publish(events);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        load.accept(50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM events WHERE event_id LIKE '" + run + "-%'") == 50);
+
+        proxy.cut();
+        Instant cut = Instant.now();
+        boolean[] sawDown = {false};
+        boolean[] saw503 = {false};
+        // for thirty seconds: the load goes on, /health says DOWN, queries say 503 with Retry-After
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                load.accept(10);
+                HttpResponse<String> health = get("/health");
+                JsonNode sink = json(health).at("/details/postgres-sink");
+                if (sink.get("status").asText().equals("DOWN")) {
+                    assertThat(health.statusCode()).isEqualTo(503);
+                    assertThat(sink.at("/details/reason").asText()).contains("writes to PostgreSQL have failed");
+                    sawDown[0] = true;
+                }
+                HttpResponse<String> query = get("/api/analytics?hours=1");
+                assertThat(query.statusCode()).as(query.body()).isEqualTo(503);
+                assertThat(query.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(json(query).get("reason").asText()).isNotBlank();
+                saw503[0] = true;
+                return Duration.between(cut, Instant.now()).toSeconds() >= 30;
+            });
+        } finally {
+            proxy.restore();
+        }
+        assertThat(sawDown[0]).as("/health DOWN during the outage").isTrue();
+        assertThat(saw503[0]).isTrue();
+        load.accept(20);
+
+        int total = sent[0];
+        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM events WHERE event_id LIKE '" + run + "-%'") == total);
+        // each event counted once: in its minute window, and in its session
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                count("SELECT coalesce(sum(events), 0) FROM minute_counts WHERE utm_campaign = '" + run + "'")
+                        + count("SELECT count(*) FROM late_events WHERE utm_campaign = '" + run + "'") == total
+                        && count("SELECT coalesce(sum(events), 0) FROM sessions WHERE session_id LIKE '" + run + "-s%'") == total);
+        try (TopicReader<String, RejectedEvent> reader = TopicReader.of(Topics.EVENTS_REJECTED)) {
+            assertThat(reader.valuesToEnd(r -> r.value() != null && r.value().eventId() != null
+                    && r.value().eventId().startsWith(run))).as("an outage sets nothing aside").isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/health").statusCode() == 200);
+        assertThat(get("/api/analytics?hours=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void rangesAreCappedHoweverTheyAreGiven() throws Exception {
+        assertBadParameter("/api/analytics?from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from");
+        assertBadParameter("/api/analytics?hours=1000000", "hours");
+        assertBadParameter("/api/analytics?from=0001-01-01T00:00:00Z", "from");
+        assertBadParameter("/api/trends?interval=hour&hours=20000", "interval");
+        assertThat(get("/api/trends?interval=day&hours=20000").statusCode()).isEqualTo(200);
+        assertBadParameter("/api/personas?from=2000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from");
+    }
+
+    static void assertBadParameter(String path, String parameter) throws Exception {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(400);
+        assertThat(json(r).get("parameter").asText()).isEqualTo(parameter);
+    }
+
+    @Test
     @Order(9)
     void aStreamThreadThatMakesNoProgressWhileInputWaitsTurnsHealthDownWithinTheBound() throws Exception {
         // idle, the stream and the sink have committed past every record and marker: any lag is input waiting
@@ -156,6 +279,12 @@ class WritersIT {
         return new TrackedEvent(id, "product_view", at, null, null, null, session, null, "anon-" + session,
                 "https://shop.example/p", null, "google", "cpc", "winter", "web", "desktop", productId, "Socks",
                 new BigDecimal("12.50"), 1, null, "EUR", null).accepted(id, at, null);
+    }
+
+    static TrackedEvent campaignEvent(String id, String session, Instant at, String campaign) {
+        return new TrackedEvent(id, "page_view", at, null, null, null, session, null, "anon-" + session,
+                "https://shop.example/", null, "newsletter", "email", campaign, "web", "mobile", null, null,
+                null, null, null, null, null).accepted(id, at, null);
     }
 
     /** Puts events straight onto the stream's input, as ingest would, and waits for the broker to have them. */

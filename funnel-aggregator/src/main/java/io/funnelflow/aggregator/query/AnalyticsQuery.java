@@ -33,7 +33,7 @@ public final class AnalyticsQuery {
         this.dataSource = dataSource;
     }
 
-    /** The KPIs of a range. */
+    /** The KPIs of a range; events by type and revenue by source keep the 100 largest (any name is a custom event). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Kpis(Instant from, Instant to, long sessions, long uniqueVisitors, long convertedSessions,
                        double conversionRate, long purchases, BigDecimal revenue, BigDecimal averageOrderValue,
@@ -133,7 +133,7 @@ public final class AnalyticsQuery {
                 SELECT event_type, sum(events) FROM (
                   SELECT event_type, events FROM minute_counts WHERE minute >= ? AND minute < ?
                   UNION ALL SELECT event_type, 1 FROM late_events WHERE minute >= ? AND minute < ?
-                ) counted GROUP BY event_type ORDER BY 2 DESC, 1""")) {
+                ) counted GROUP BY event_type ORDER BY 2 DESC, 1 LIMIT 100""")) {
             for (int i = 1; i <= 3; i += 2) {
                 ps.setTimestamp(i, Timestamp.from(minuteFloor(range.from())));
                 ps.setTimestamp(i + 1, Timestamp.from(range.to()));
@@ -151,7 +151,7 @@ public final class AnalyticsQuery {
     private static Map<String, BigDecimal> revenueBySource(Connection c, TimeRange range) throws SQLException {
         Map<String, BigDecimal> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(utm_source, '" + FunnelReport.NO_BREAKDOWN_VALUE
-                + "'), sum(revenue) FROM sessions WHERE started_at >= ? AND started_at < ? AND revenue > 0 GROUP BY 1 ORDER BY 2 DESC, 1")) {
+                + "'), sum(revenue) FROM sessions WHERE started_at >= ? AND started_at < ? AND revenue > 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100")) {
             bind(ps, range);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -38,7 +38,7 @@ public final class FunnelStore {
         List<FunnelDefinition> out = new ArrayList<>();
         out.add(FunnelDefinition.DEFAULT);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT name, steps FROM funnels ORDER BY name");
+             PreparedStatement ps = c.prepareStatement("SELECT name, steps FROM funnels ORDER BY name LIMIT 1000");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(read(rs));

@@ -53,6 +53,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
 
+    private final long maxBackoffMs;
     private final String bootstrap;
     private final String groupId;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -73,6 +74,14 @@ public final class PostgresSink implements Runnable, AutoCloseable {
      * @param afterWrite told after each batch has been committed to PostgreSQL (on the sink's thread)
      */
     public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite) {
+        this(bootstrap, groupId, writer, afterWrite, Duration.ofMillis(MAX_BACKOFF_MS));
+    }
+
+    /**
+     * @param maxBackoff the longest wait between two attempts at a failing batch
+     */
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite, Duration maxBackoff) {
+        this.maxBackoffMs = Math.max(FIRST_BACKOFF_MS, maxBackoff.toMillis());
         this.bootstrap = bootstrap;
         this.groupId = groupId;
         this.writer = writer;
@@ -138,7 +147,9 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     lastFailure = null;
                 } catch (WakeupException e) {
                     throw e;
-                } catch (Exception e) {
+                } catch (Exception | AssertionError e) {
+                    // (pgjdbc asserts when a connection is closed under a batch, which fails the attempt when
+                    // assertions are enabled: a failure like any other, never the end of the sink)
                     if (!running) {
                         break;
                     }
@@ -151,7 +162,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     if (stopping.await(backoff, TimeUnit.MILLISECONDS)) {
                         break;
                     }
-                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                    backoff = Math.min(backoff * 2, maxBackoffMs);
                 }
             }
         } catch (WakeupException e) {

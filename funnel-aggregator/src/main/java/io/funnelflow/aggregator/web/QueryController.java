@@ -26,6 +26,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,8 @@ public class QueryController {
     private final AnalyticsQuery analytics;
     private final SessionQuery sessions;
     private final Clock clock = Clock.systemUTC();
+    /** An hourly series has at most this many points. */
+    static final int MAX_HOURLY_POINTS = 10_000;
 
     public QueryController(FunnelQuery funnels, FunnelStore funnelStore, AnalyticsQuery analytics, SessionQuery sessions) {
         this.funnels = funnels;
@@ -97,7 +100,13 @@ public class QueryController {
     AnalyticsQuery.Trend trends(@Nullable @QueryValue String hours, @Nullable @QueryValue String from,
                                 @Nullable @QueryValue String to, @Nullable @QueryValue String interval,
                                 @Nullable @QueryValue("event_type") String eventType) throws SQLException {
-        return analytics.trend(TimeRange.of(hours, from, to, clock), AnalyticsQuery.Interval.parse(interval), eventType);
+        TimeRange range = TimeRange.of(hours, from, to, clock);
+        AnalyticsQuery.Interval buckets = AnalyticsQuery.Interval.parse(interval);
+        if (buckets == AnalyticsQuery.Interval.HOUR && Duration.between(range.from(), range.to()).toHours() > MAX_HOURLY_POINTS) {
+            throw new BadParameterException("interval", "hour covers at most " + MAX_HOURLY_POINTS
+                    + " hours; ask for day or month over a longer range");
+        }
+        return analytics.trend(range, buckets, eventType);
     }
 
     @Get("/sessions/{id}")
