@@ -70,16 +70,17 @@ public class PredictionBeans {
     }
 
     @Singleton
-    PredictionStore predictionStore(DataSource dataSource) {
-        return new PredictionStore(dataSource);
+    PredictionStore predictionStore(DataSource dataSource, @Named("query") DataSource queries) {
+        return new PredictionStore(dataSource, queries);
     }
 
     @Singleton
-    ModelRegistry modelRegistry(DataSource dataSource, @Value("${funnelflow.prediction.model-dir:}") String modelDir,
+    ModelRegistry modelRegistry(DataSource dataSource, @Named("query") DataSource queries,
+                                @Value("${funnelflow.prediction.model-dir:}") String modelDir,
                                 @Value("${funnelflow.data-dir:}") String dataDir) {
         Path dir = !modelDir.isBlank() ? Path.of(modelDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "models");
-        return new ModelRegistry(dataSource, new ModelFiles(dir));
+        return new ModelRegistry(dataSource, queries, new ModelFiles(dir));
     }
 
     @Singleton

@@ -122,7 +122,8 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                     lastFailure = null;
                 } catch (WakeupException e) {
                     throw e;
-                } catch (Exception e) {
+                } catch (Exception | AssertionError e) {
+                    // (pgjdbc asserts when a connection is closed under a batch: a failure like any other)
                     if (!running) {
                         break;
                     }

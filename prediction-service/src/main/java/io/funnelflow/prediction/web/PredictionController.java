@@ -128,15 +128,20 @@ public class PredictionController {
                 predictions.incentives(range[0], range[1]));
     }
 
-    /** [from, to): explicit instants, or the last {@code hours}, or the last 30 days. */
+    /** A report covers at most this many hours (three years), however its range is given. */
+    static final int MAX_HOURS = 24 * 366 * 3;
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** [from, to): explicit instants, or the last {@code hours}, or the last 30 days; at most {@link #MAX_HOURS} long. */
     Instant[] range(String from, String to, Integer hours) {
         Instant end = to == null ? clock.instant() : instant("to", to);
         Instant start;
         if (from != null) {
             start = instant("from", from);
         } else if (hours != null) {
-            if (hours < 1) {
-                throw new BadFieldException("hours", "must be 1 or more");
+            if (hours < 1 || hours > MAX_HOURS) {
+                throw new BadFieldException("hours", "must be between 1 and " + MAX_HOURS);
             }
             start = end.minus(Duration.ofHours(hours));
         } else {
@@ -145,14 +150,22 @@ public class PredictionController {
         if (!start.isBefore(end)) {
             throw new BadFieldException("from", "must be before to");
         }
+        if (Duration.between(start, end).compareTo(Duration.ofHours(MAX_HOURS)) > 0) {
+            throw new BadFieldException("from", "the range may cover at most " + MAX_HOURS + " hours (three years)");
+        }
         return new Instant[]{start, end};
     }
 
     private static Instant instant(String field, String value) {
+        Instant at;
         try {
-            return Instant.parse(value);
+            at = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new BadFieldException(field, "must be an RFC 3339 time such as 2026-11-22T10:00:00Z");
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw new BadFieldException(field, "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
+        return at;
     }
 }
