@@ -111,7 +111,7 @@ class PredictionIT {
 
     static void simulate(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar("simulator").toString()));
+                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar("simulator").toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--target", "kafka", "--bootstrap", SharedKafka.bootstrapServers(), "--quiet"));
         Path log = Path.of("target", "it-logs", "simulator-" + args[0] + ".log");
