@@ -91,9 +91,12 @@ public class PredictionBeans {
     @Context
     ModelService modelService(SessionHistory history, TrainingSettings settings, ModelRegistry registry, Scorer scorer,
                               @Value("${funnelflow.prediction.history-window:90d}") Duration window,
+                              @Value("${funnelflow.prediction.max-training-sessions:20000}") int maxSessions,
+                              @Value("${funnelflow.prediction.max-training-session-events:500}") int maxEvents,
                               @Value("${funnelflow.prediction.train-every:0s}") Duration every,
                               @Named("scheduled") TaskScheduler scheduler) {
-        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
+        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, maxSessions,
+                maxEvents, Clock.systemUTC());
         service.load();
         scheduler.scheduleWithFixedDelay(Duration.ofMinutes(1), Duration.ofMinutes(1), service::refreshBaseline);
         if (!every.isZero()) {

@@ -180,7 +180,7 @@ class PredictionIT {
     @Order(2)
     void trainingReplaysEverySessionAsTheAggregatorSummarisedIt() throws Exception {
         List<LabelledSession> history = prediction.getApplicationContext().getBean(SessionHistory.class)
-                .completedSessions(Instant.EPOCH);
+                .completedSessions(Instant.EPOCH, Integer.MAX_VALUE, Integer.MAX_VALUE, 42).sessions();
         Map<String, SessionState> replayed = new HashMap<>();
         for (LabelledSession s : history) {
             SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.sessionKey());
