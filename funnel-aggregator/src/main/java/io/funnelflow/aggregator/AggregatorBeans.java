@@ -14,6 +14,7 @@ import io.funnelflow.aggregator.stream.StreamSettings;
 import io.funnelflow.aggregator.stream.StreamsLifecycle;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.health.GroupProgress;
+import io.funnelflow.service.security.ServiceToken;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -123,15 +124,15 @@ public class AggregatorBeans {
     @Singleton
     @Named("insights")
     Downstream insights(@Value("${funnelflow.insights.url}") String url,
-                        @Value("${funnelflow.insights.timeout:90s}") Duration timeout) {
-        return new Downstream("insights-service", url, timeout);
+                        @Value("${funnelflow.insights.timeout:90s}") Duration timeout, ServiceToken token) {
+        return new Downstream("insights-service", url, timeout, token.authorization().orElse(null));
     }
 
     @Singleton
     @Named("prediction")
     Downstream prediction(@Value("${funnelflow.prediction.url}") String url,
-                          @Value("${funnelflow.prediction.timeout:10s}") Duration timeout) {
-        return new Downstream("prediction-service", url, timeout);
+                          @Value("${funnelflow.prediction.timeout:10s}") Duration timeout, ServiceToken token) {
+        return new Downstream("prediction-service", url, timeout, token.authorization().orElse(null));
     }
 
     // the query API reads through its own small pool with a statement timeout (datasources.query): a slow

@@ -10,6 +10,7 @@ import io.funnelflow.launcher.Supervisor;
 import io.funnelflow.testing.OomAgent;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,10 +60,11 @@ class SupervisionIT {
         Path dir = Files.createTempDirectory("supervision-it");
         trigger = dir.resolve("oom-now");
         int port = Ports.free();
-        Map<String, String> env = Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers(), "FUNNELFLOW_JDBC_URL", jdbcUrl,
+        Map<String, String> env = new java.util.HashMap<>(TestAccess.environment());
+        env.putAll(Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers(), "FUNNELFLOW_JDBC_URL", jdbcUrl,
                 "FUNNELFLOW_JDBC_USER", SharedPostgres.user(), "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
                 "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port), "FUNNELFLOW_DATA_DIR", dir.toString(),
-                "FUNNELFLOW_AGGREGATOR_APPLICATION_ID", "supervision-it");
+                "FUNNELFLOW_AGGREGATOR_APPLICATION_ID", "supervision-it"));
         Path jar = Path.of("target", "funnel-aggregator.jar").toAbsolutePath();
         List<String> agent = List.of("-javaagent:" + agentJar() + "=" + trigger);
         aggregator = Supervisor.start("funnel-aggregator", () -> ServiceProcess.start("funnel-aggregator", jar,

@@ -8,7 +8,9 @@ import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.funnelflow.testing.TcpProxy;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.TopicReader;
+import io.funnelflow.testing.problem.ProblemAssertions;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,6 +70,7 @@ class WritersIT {
         jdbcUrl = SharedPostgres.newDatabase("writers_it");
         proxy = TcpProxy.toJdbc(jdbcUrl);
         Map<String, Object> props = new HashMap<>();
+        props.putAll(TestAccess.properties());
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
         props.put("datasources.default.url", proxy.jdbcUrl(jdbcUrl));
@@ -138,7 +141,7 @@ class WritersIT {
             // more such queries at once than either pool has connections
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/funnels")).timeout(Duration.ofSeconds(60)).build(),
+                answers.add(HTTP.sendAsync(TestAccess.request(URI.create(base + "/api/funnels")).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             Instant at = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
@@ -155,7 +158,7 @@ class WritersIT {
                 HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
                 assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
-                assertThat(json(r).get("error").asText()).isEqualTo("service unavailable");
+                assertThat(ProblemAssertions.assertUnavailable(r).get("title").asText()).isEqualTo("service unavailable");
             }
             assertThat(answers).extracting(a -> json(a.get()).get("reason").asText())
                     .anyMatch(reason -> reason.contains("statement timeout"));
@@ -330,7 +333,7 @@ class WritersIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(TestAccess.request(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

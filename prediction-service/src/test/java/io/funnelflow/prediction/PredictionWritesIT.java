@@ -8,6 +8,7 @@ import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.funnelflow.testing.TcpProxy;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.TopicReader;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -64,6 +65,7 @@ class PredictionWritesIT {
         jdbcUrl = SharedPostgres.newDatabase("prediction_writes_it");
         proxy = TcpProxy.toJdbc(jdbcUrl);
         Map<String, Object> props = new HashMap<>();
+        props.putAll(TestAccess.properties());
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
         props.put("datasources.default.url", proxy.jdbcUrl(jdbcUrl));
@@ -201,7 +203,7 @@ class PredictionWritesIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(TestAccess.request(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

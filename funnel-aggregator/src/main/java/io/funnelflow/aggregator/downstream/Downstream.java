@@ -30,12 +30,19 @@ public final class Downstream {
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
+    private final String authorization;
 
-    /** A JSON answer of the service: status and body, passed on as they are. */
-    public record Answer(int status, String body) {
+    /** A JSON answer of the service: status, content type ({@code application/json} or a problem's) and body, passed on as they are. */
+    public record Answer(int status, String contentType, String body) {
     }
 
     public Downstream(String name, String baseUrl, Duration timeout) {
+        this(name, baseUrl, timeout, null);
+    }
+
+    /** @param authorization the {@code Authorization} header sent with every call (this service's token), or null */
+    public Downstream(String name, String baseUrl, Duration timeout, String authorization) {
+        this.authorization = authorization;
         this.name = Objects.requireNonNull(name);
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
         this.timeout = timeout;
@@ -64,7 +71,10 @@ public final class Downstream {
         HttpResponse<java.io.InputStream> response;
         String body;
         try {
-            response = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            response = http.send(request.timeout(timeout).header("Accept", "application/json, application/problem+json").build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             // an answer is read only up to a bound: a service gone wrong cannot fill this one's heap
             try (java.io.InputStream in = response.body()) {
@@ -82,7 +92,8 @@ public final class Downstream {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
         }
         int status = response.statusCode();
-        boolean json = response.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        boolean json = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
         if (status == 503) {
             // away for now (its database, say): the caller is told the same, and to come back
             throw new DownstreamException(503, name, base, "is unavailable for now (status 503" + reasonIn(body) + ")");
@@ -98,7 +109,7 @@ public final class Downstream {
             throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "
                     + base + " really the " + name + "?");
         }
-        return new Answer(status, body);
+        return new Answer(status, contentType, body);
     }
 
     private static String reasonIn(String body) {

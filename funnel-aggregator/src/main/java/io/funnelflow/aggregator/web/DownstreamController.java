@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The dashboard's panels that other services answer, passed through so that the page has one origin:
  * the analyst (insights-service) and the persona distribution (prediction-service). When a service is
- * away the answer is 503 (or 502 when it failed) with a JSON body naming it; see {@link ErrorHandlers}.
+ * away the answer is 503 (or 502 when it failed) with a problem naming it; see {@link ErrorHandlers}. A
+ * service's own refusal (a 4xx problem) goes back as it is.
  */
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -54,7 +55,7 @@ public class DownstreamController {
 
     private static HttpResponse<String> pass(Downstream.Answer answer) {
         return HttpResponse.<String>status(io.micronaut.http.HttpStatus.valueOf(answer.status()))
-                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .contentType(MediaType.of(answer.contentType()))
                 .body(answer.body());
     }
 }

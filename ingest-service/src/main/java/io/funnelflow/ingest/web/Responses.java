@@ -3,6 +3,7 @@ package io.funnelflow.ingest.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.funnelflow.ingest.track.BodyRejectedException;
 import io.funnelflow.ingest.track.IntakeResult;
+import io.funnelflow.service.problem.Problems;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -17,8 +18,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Outcomes into HTTP: 4xx with field and reason for what the client can fix, 401 and 429 with their
- * headers, 503 with Retry-After when Kafka did not acknowledge — never a 2xx for an event Kafka does not have.
+ * Outcomes into HTTP: problems ({@link Problems}) with field and reason for what the client can fix, 401 and
+ * 429 with their headers, 503 with Retry-After when Kafka did not acknowledge — never a 2xx for an event Kafka
+ * does not have.
  */
 final class Responses {
 
@@ -28,17 +30,12 @@ final class Responses {
     private Responses() {
     }
 
-    /** A problem with a request, in the words a developer needs. */
+    /**
+     * One event sent alone, accepted. {@code ok} and {@code id} repeat {@code success} and
+     * {@code event_id} in the words of the seed tracker's API ({@code {"ok": true, "id": "…"}}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Problem(String error, String field, String reason, Integer index, String eventId) {
-        static Problem of(String error, String reason) {
-            return new Problem(error, null, reason, null, null);
-        }
-    }
-
-    /** One event sent alone, accepted. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated) {
+    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated, boolean ok, String id) {
     }
 
     /** A batch: how many were accepted, which were refused and why, and the ids the server made. */
@@ -59,15 +56,13 @@ final class Responses {
                 return unavailable(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
             }
             if (o instanceof Outcome.Unauthorized u) {
-                return HttpResponse.<Object>status(HttpStatus.UNAUTHORIZED)
-                        .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"FunnelFlow\"")
-                        .body(new Problem("unauthorized", "write_key", u.reason(), null, null));
+                return Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized").reason(u.reason()).with("field", "write_key")
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"FunnelFlow\"").response();
             }
             if (o instanceof Outcome.RateLimited r) {
                 long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
-                return HttpResponse.<Object>status(HttpStatus.TOO_MANY_REQUESTS)
-                        .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
-                        .body(Problem.of("rate limited", "this write key sends more events than its limit; retry after " + seconds + " s"));
+                return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate limited").retryAfter(seconds)
+                        .reason("this write key sends more events than its limit; retry after " + seconds + " s").response();
             }
             return done.apply(((Outcome.Done) o).result());
         });
@@ -77,34 +72,40 @@ final class Responses {
     static MutableHttpResponse<?> single(IntakeResult r) {
         if (!r.rejected().isEmpty()) {
             IntakeResult.Rejected x = r.rejected().get(0);
-            return HttpResponse.badRequest(new Problem("invalid event", x.field(), x.reason(), null, x.eventId()));
+            return Problems.of(HttpStatus.BAD_REQUEST, "invalid event").reason(x.reason()).with("field", x.field())
+                    .with("event_id", x.eventId()).response();
         }
         IntakeResult.Accepted a = r.accepted().get(0);
-        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null));
+        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null, true, a.eventId()));
     }
 
-    /** A batch: 200 when every event was accepted, 207 when some were, 400 when none was. */
+    /**
+     * A batch: 200 when every event was accepted, 207 when some were (each refused one listed), 400 when none
+     * was — a problem that lists them the same way.
+     */
     static MutableHttpResponse<?> batch(IntakeResult r) {
+        if (r.accepted().isEmpty() && !r.rejected().isEmpty()) {
+            int refused = r.rejected().size();
+            return Problems.of(HttpStatus.BAD_REQUEST, "invalid events")
+                    .reason(refused == 1 ? "the event is not valid: " + r.rejected().get(0).field() + " " + r.rejected().get(0).reason()
+                            : "none of the " + refused + " events is valid; each is listed in rejected with its field and reason")
+                    .with("success", false).with("accepted", 0).with("rejected", r.rejected()).response();
+        }
         List<IntakeResult.Accepted> generated = r.accepted().stream().filter(IntakeResult.Accepted::generatedId).toList();
         BatchAnswer body = new BatchAnswer(!r.accepted().isEmpty(), r.accepted().size(), r.rejected(), generated);
-        if (r.rejected().isEmpty()) {
-            return HttpResponse.ok(body);
-        }
-        return HttpResponse.status(r.accepted().isEmpty() ? HttpStatus.BAD_REQUEST : HttpStatus.MULTI_STATUS).body(body);
+        return HttpResponse.status(r.rejected().isEmpty() ? HttpStatus.OK : HttpStatus.MULTI_STATUS).body(body);
     }
 
     static MutableHttpResponse<?> bodyRejected(BodyRejectedException e) {
         HttpStatus status = e.tooLarge() ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST;
-        return HttpResponse.status(status).body(new Problem(e.tooLarge() ? "too large" : "invalid request",
-                e.violation().field(), e.violation().reason(), null, null));
+        return Problems.of(status, e.tooLarge() ? "too large" : "invalid request").reason(e.violation().reason())
+                .with("field", e.violation().field()).response();
     }
 
     static MutableHttpResponse<?> unavailable(Throwable cause) {
         LOG.warn("Kafka did not acknowledge; answering 503: {}", cause.toString());
-        return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, String.valueOf(KAFKA_RETRY_AFTER_SECONDS))
-                .body(Problem.of("event stream unavailable",
-                        "Kafka did not acknowledge the events (" + cause.getClass().getSimpleName()
-                                + "); retry the request: events with an event_id are counted once"));
+        return Problems.unavailable("event stream unavailable", KAFKA_RETRY_AFTER_SECONDS)
+                .reason("Kafka did not acknowledge the events (" + cause.getClass().getSimpleName()
+                        + "); retry the request: events with an event_id are counted once").response();
     }
 }

@@ -1,6 +1,8 @@
-package io.funnelflow.service.store;
+package io.funnelflow.aggregator.store;
 
 import io.funnelflow.launcher.Ports;
+import io.funnelflow.service.store.Bisection;
+import io.funnelflow.service.store.WriteFailure;
 import io.funnelflow.testing.SharedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
