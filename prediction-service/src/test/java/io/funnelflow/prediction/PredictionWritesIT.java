@@ -158,8 +158,7 @@ class PredictionWritesIT {
         Instant start = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
         return new SessionSummary(id, id, "v-" + id, start, start.plusSeconds(60), 60, 3, 1, 1, 1, 0, 0, 0,
                 new BigDecimal("30.00"), BigDecimal.ZERO, 3, "google", "cpc", "winter", "desktop", "web", "/", null, "a-" + id,
-                List.of(), List.of("page_view", "product_view", "add_to_cart"),
-                List.of(start.toEpochMilli(), start.toEpochMilli() + 30_000, start.toEpochMilli() + 60_000), false);
+                List.of(), "add_to_cart", false, false);
     }
 
     static void publish(List<SessionSummary> updates) throws Exception {

@@ -44,8 +44,8 @@ class SessionHistoryIT {
              PreparedStatement session = c.prepareStatement("""
                      INSERT INTO sessions (session_id, session_key, visitor_id, user_ids, started_at, ended_at, duration_seconds,
                          events, page_views, product_views, cart_adds, cart_removes, checkouts, purchases, cart_value, revenue,
-                         furthest_step, event_types, event_times, closed)
-                     VALUES (?, ?, ?, '{}', ?, ?, 0, ?, 0, 0, 0, 0, 0, ?, 0, 0, 0, '{}', '{}', true)""");
+                         furthest_step, closed)
+                     VALUES (?, ?, ?, '{}', ?, ?, 0, ?, 0, 0, 0, 0, 0, ?, 0, 0, 0, true)""");
              PreparedStatement event = c.prepareStatement("""
                      INSERT INTO events (event_id, event_time, event_type, session_key, user_id, anonymous_id, received_at, device)
                      VALUES (?, ?, ?, ?, ?, ?, ?, 'mobile')""")) {
