@@ -365,6 +365,50 @@ class DashboardIT {
     }
 
     @Test
+    void aPageThatIsBehindABurstOfChangesStillGetsTheLatestRowOfEverySession() throws Exception {
+        // a stream catching up (a restart, a backlog) changes a few sessions many times within one poll;
+        // a page takes them at the pace of its connection, and must still end with every row's latest copy
+        String prefix = "dash-burst-" + UUID.randomUUID() + "-";
+        String id = prefix + "scored";
+        try (SseStream stream = new SseStream(HTTP, URI.create(base + "/api/live"));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stream.named("snapshot").isEmpty());
+            Instant start = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+            publish(producer, Topics.SESSIONS, id, summary(id, start, 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, id), e -> e != null);
+
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int update = 1; update <= 40; update++) {
+                for (int other = 0; other < 10; other++) {
+                    String otherId = prefix + other;
+                    sent.add(producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), otherId,
+                            Topics.SESSIONS.valueSerde().serializer().serialize(Topics.SESSIONS.name(), summary(otherId, start, update)))));
+                }
+            }
+            Prediction prediction = new Prediction(id, null, 0.33, 0.25, 0.41, "browser", "none", "below the threshold", false,
+                    "rf-test", Instant.now());
+            sent.add(producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), id,
+                    Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction))));
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, id),
+                    e -> e != null && e.data().path("prediction").path("purchase_probability").asDouble() == 0.33);
+            for (int other = 0; other < 10; other++) {
+                String otherId = prefix + other;
+                await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, otherId), e -> e != null && e.data().get("events").asInt() == 40);
+            }
+        }
+    }
+
+    static SessionSummary summary(String id, Instant start, int events) {
+        return new SessionSummary(id, id, null, start, start.plusSeconds(events), events, events, events, 0, 0, 0, 0, 0,
+                BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "anon-" + id, List.of(),
+                "page_view", false, false);
+    }
+
+    @Test
     void aNewPageGetsTheCurrentFeedFirst() throws Exception {
         String id = "dash-snapshot-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = producer()) {

@@ -59,10 +59,9 @@ public final class FunnelFlowCommand implements Runnable {
                 return 1;
             }
             printBanner(stack, System.out);
-            String died = stack.awaitUnexpectedExit();
-            LOG.error("{} stopped unexpectedly; stopping the rest", died);
-            stop.run();
-            return 1;
+            // a service (or the broker) that exits is restarted by its supervisor: only Ctrl-C ends this
+            stack.awaitClosed();
+            return 0;
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Trains, records and serves model versions: a run reads the completed sessions of the history
- * window, trains, records the version in the registry whatever its verdict, and serves it only if it
+ * Trains, records and serves model versions: a run reads a bounded sample of the completed sessions
+ * of the history window, trains, records the version in the registry whatever its verdict, and serves it only if it
  * passed the gates. At start the newest served version is loaded back from its files.
  */
 public final class ModelService {
@@ -28,6 +28,10 @@ public final class ModelService {
     private final ModelRegistry registry;
     private final Scorer scorer;
     private final Duration window;
+    private final int maxSessions;
+    private final int maxEvents;
+    static final int DEFAULT_MAX_SESSIONS = 20_000;
+    static final int DEFAULT_MAX_EVENTS = 500;
     private final Clock clock;
     private final ReentrantLock training = new ReentrantLock();
     private volatile String loadFailure;
@@ -39,6 +43,17 @@ public final class ModelService {
 
     public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
                         Duration window, Clock clock) {
+        this(history, trainer, registry, scorer, window, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_EVENTS, clock);
+    }
+
+    /**
+     * @param maxSessions at most this many of the window's sessions are read to train on (a uniform sample)
+     * @param maxEvents   sessions with more events than this are left out of training
+     */
+    public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
+                        Duration window, int maxSessions, int maxEvents, Clock clock) {
+        this.maxSessions = maxSessions;
+        this.maxEvents = maxEvents;
         this.history = history;
         this.trainer = trainer;
         this.registry = registry;
@@ -90,8 +105,13 @@ public final class ModelService {
             throw new TrainingInProgressException();
         }
         try {
-            var sessions = history.completedSessions(clock.instant().minus(window));
-            Trained trained = trainer.train(sessions, history.historyIndex(), clock.instant());
+            // bounded: a sample of at most maxSessions sessions of the window, and their visitors' histories only
+            SessionHistory.Sample sample = history.completedSessions(clock.instant().minus(window), maxSessions, maxEvents,
+                    trainer.settings().seed());
+            LOG.info("training on {} of the window's {} closed sessions{}{}", sample.sessions().size(), sample.eligible(),
+                    sample.eligible() > sample.sessions().size() ? " (sampled uniformly)" : "",
+                    sample.tooLong() > 0 ? "; left out " + sample.tooLong() + " with more than " + maxEvents + " events" : "");
+            Trained trained = trainer.train(sample.sessions(), history.historiesOf(sample.sessions()), clock.instant());
             registry.record(trained);
             scorer.baseline(history.baseline());
             if (trained.card().served()) {

@@ -12,6 +12,8 @@ import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.health.GroupProgress;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -29,6 +31,7 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,16 +77,17 @@ public class PredictionBeans {
     }
 
     @Singleton
-    PredictionStore predictionStore(DataSource dataSource) {
-        return new PredictionStore(dataSource);
+    PredictionStore predictionStore(DataSource dataSource, @Named("query") DataSource queries) {
+        return new PredictionStore(dataSource, queries);
     }
 
     @Singleton
-    ModelRegistry modelRegistry(DataSource dataSource, @Value("${funnelflow.prediction.model-dir:}") String modelDir,
+    ModelRegistry modelRegistry(DataSource dataSource, @Named("query") DataSource queries,
+                                @Value("${funnelflow.prediction.model-dir:}") String modelDir,
                                 @Value("${funnelflow.data-dir:}") String dataDir) {
         Path dir = !modelDir.isBlank() ? Path.of(modelDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "models");
-        return new ModelRegistry(dataSource, new ModelFiles(dir));
+        return new ModelRegistry(dataSource, queries, new ModelFiles(dir));
     }
 
     @Singleton
@@ -94,10 +98,13 @@ public class PredictionBeans {
     @Context
     ModelService modelService(SessionHistory history, TrainingSettings settings, ModelRegistry registry, Scorer scorer,
                               @Value("${funnelflow.prediction.history-window:90d}") Duration window,
+                              @Value("${funnelflow.prediction.max-training-sessions:20000}") int maxSessions,
+                              @Value("${funnelflow.prediction.max-training-session-events:500}") int maxEvents,
                               @Value("${funnelflow.prediction.train-every:0s}") Duration every,
                               @Value("${funnelflow.prediction.ready-check:1m}") Duration readyCheck,
                               @Named("scheduled") TaskScheduler scheduler) {
-        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
+        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, maxSessions,
+                maxEvents, Clock.systemUTC());
         service.load();
         // the base rate is re-read on this period, and with it whether the history can pass the serving gate yet
         scheduler.scheduleWithFixedDelay(readyCheck, readyCheck, () -> {
@@ -143,5 +150,15 @@ public class PredictionBeans {
         PredictionStream stream = new PredictionStream(bootstrap, groupId, scoring, store, stats);
         stream.start();
         return stream;
+    }
+
+    /** How far the live stream has come on the session updates. */
+    @Singleton
+    @Named("prediction")
+    @Bean(preDestroy = "close")
+    GroupProgress predictionProgress(PredictionStream stream, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                     @Value("${funnelflow.prediction.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, stream.groupId(), List.of(Topics.SESSIONS.name()), topic -> false, stallAfter,
+                Clock.systemUTC()).start();
     }
 }

@@ -129,7 +129,7 @@ class PredictionIT {
 
     static void simulate(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar("simulator").toString()));
+                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar("simulator").toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--target", "kafka", "--bootstrap", SharedKafka.bootstrapServers(), "--quiet"));
         Path log = Path.of("target", "it-logs", "simulator-" + args[0] + ".log");
@@ -233,7 +233,7 @@ class PredictionIT {
     @Order(2)
     void trainingReplaysEverySessionAsTheAggregatorSummarisedIt() throws Exception {
         List<LabelledSession> history = prediction.getApplicationContext().getBean(SessionHistory.class)
-                .completedSessions(Instant.EPOCH);
+                .completedSessions(Instant.EPOCH, Integer.MAX_VALUE, Integer.MAX_VALUE, 42).sessions();
         Map<String, SessionState> replayed = new HashMap<>();
         for (LabelledSession s : history) {
             SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.sessionKey());
@@ -317,7 +317,7 @@ class PredictionIT {
                             .ifPresent(p -> expected.merge(p.incentive() + (p.heldOut() ? "/held_out" : "/offered"), 1L, Long::sum));
                 }
                 Map<String, Long> reported = new java.util.TreeMap<>();
-                for (JsonNode i : get("/api/analytics/incentives?hours=1").get("incentives")) {
+                for (JsonNode i : get("/api/analytics/incentives?from=" + liveStart).get("incentives")) {
                     for (String arm : List.of("offered", "held_out")) {
                         long n = i.get(arm).get("sessions").asLong();
                         if (n > 0) {
@@ -348,7 +348,7 @@ class PredictionIT {
 
         // predictions are kept in PostgreSQL too, and the persona report reads them
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
+            JsonNode shares = get("/api/analytics/personas?from=" + liveStart).get("personas");
             long counted = 0;
             double share = 0;
             for (JsonNode p : shares) {

@@ -300,10 +300,11 @@ public final class AnalyticsQuery {
         };
     }
 
+    /** Events by type, the 100 most frequent: any name is a custom event, so the list is bounded here. */
     private static Map<String, Long> eventsByType(Connection c, RangeCover cover) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT event_type, sum(events) FROM event_buckets WHERE "
-                + RangeCover.condition() + " GROUP BY event_type HAVING sum(events) > 0 ORDER BY 2 DESC, 1")) {
+                + RangeCover.condition() + " GROUP BY event_type HAVING sum(events) > 0 ORDER BY 2 DESC, 1 LIMIT 100")) {
             cover.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -67,7 +67,10 @@ public final class SessionQuery {
         }
     }
 
-    /** Session bounds are kept to the millisecond, event times to the microsecond: the end's whole millisecond belongs to it. */
+    /**
+     * Session bounds are kept to the millisecond, event times to the microsecond: the end's whole millisecond
+     * belongs to it. At most the first 1,000 events are shown ({@code events} counts them all).
+     */
     private static List<EventView> events(Connection c, String sessionKey, Instant start, Instant end) throws SQLException {
         List<EventView> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -75,7 +78,7 @@ public final class SessionQuery {
                        revenue, currency, metadata::text
                 FROM events WHERE session_key = ? AND event_time >= ?
                               AND event_time < ?::timestamptz + interval '1 millisecond'
-                ORDER BY event_time, event_id""")) {
+                ORDER BY event_time, event_id LIMIT 1000""")) {
             ps.setString(1, sessionKey);
             ps.setTimestamp(2, java.sql.Timestamp.from(start));
             ps.setTimestamp(3, java.sql.Timestamp.from(end));
