@@ -70,6 +70,7 @@ class AggregatorIT {
     @BeforeAll
     static void start() throws Exception {
         String bootstrap = SharedKafka.bootstrapServers();
+        SharedKafka.freshTopics();   // what this IT checks is everything its services stored
         jdbcUrl = SharedPostgres.newDatabase("aggregator_it");
         stateDir = Files.createTempDirectory("aggregator-it-state");
         int port = Ports.free();

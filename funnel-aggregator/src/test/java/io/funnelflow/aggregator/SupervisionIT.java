@@ -57,6 +57,7 @@ class SupervisionIT {
         LOGGED.start();
         ((Logger) LoggerFactory.getLogger(Supervisor.class)).addAppender(LOGGED);
         jdbcUrl = SharedPostgres.newDatabase("supervision_it");
+        SharedKafka.freshTopics();   // what this IT checks is everything its services stored
         Path dir = Files.createTempDirectory("supervision-it");
         trigger = dir.resolve("oom-now");
         int port = Ports.free();

@@ -68,6 +68,7 @@ class WritersIT {
     @BeforeAll
     static void start() throws Exception {
         jdbcUrl = SharedPostgres.newDatabase("writers_it");
+        SharedKafka.freshTopics();   // what this IT checks is everything its services stored
         proxy = TcpProxy.toJdbc(jdbcUrl);
         Map<String, Object> props = new HashMap<>();
         props.putAll(TestAccess.properties());
