@@ -308,7 +308,7 @@ class PredictionIT {
                             .ifPresent(p -> expected.merge(p.incentive() + (p.heldOut() ? "/held_out" : "/offered"), 1L, Long::sum));
                 }
                 Map<String, Long> reported = new java.util.TreeMap<>();
-                for (JsonNode i : get("/api/analytics/incentives?hours=1").get("incentives")) {
+                for (JsonNode i : get("/api/analytics/incentives?from=" + liveStart).get("incentives")) {
                     for (String arm : List.of("offered", "held_out")) {
                         long n = i.get(arm).get("sessions").asLong();
                         if (n > 0) {
@@ -339,7 +339,7 @@ class PredictionIT {
 
         // predictions are kept in PostgreSQL too, and the persona report reads them
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
+            JsonNode shares = get("/api/analytics/personas?from=" + liveStart).get("personas");
             long counted = 0;
             double share = 0;
             for (JsonNode p : shares) {
