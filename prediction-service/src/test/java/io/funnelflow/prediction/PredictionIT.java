@@ -138,6 +138,22 @@ class PredictionIT {
         assertThat(p.waitFor()).as("simulator exit, see " + log).isZero();
     }
 
+    static String edgeRows() throws Exception {
+        StringBuilder b = new StringBuilder("edge rows:");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT session_id, session_key, closed, events, ended_at FROM sessions WHERE session_key LIKE '%edge%'")) {
+            while (rs.next()) {
+                b.append(' ').append(rs.getString(1)).append('/').append(rs.getString(2)).append('/').append(rs.getBoolean(3)).append('/').append(rs.getInt(4)).append('/').append(rs.getTimestamp(5).toInstant());
+            }
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE closed) FROM sessions")) {
+            rs.next();
+            b.append(" all=").append(rs.getLong(1)).append(" closed=").append(rs.getLong(2));
+        }
+        return b.toString();
+    }
+
     static long closedSessions() throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sessions WHERE closed")) {
@@ -185,7 +201,7 @@ class PredictionIT {
         simulate("backfill", "--seed", "21", "--days", "12", "--sessions", "700", "--ground-truth", truth.toString());
         long sessions = Json.mapper().readTree(truth.toFile()).get("ground_truth").get("sessions").asLong() + EDGE_SESSIONS;
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(closedSessions()).isEqualTo(sessions));
+                .untilAsserted(() -> assertThat(closedSessions()).as(edgeRows()).isEqualTo(sessions));
 
         // a fresh service over a history that can pass the serving gate trains by itself, without being asked
         // (no train-every, no POST /api/model/train): it looks at every base-rate refresh, here every 2 s
