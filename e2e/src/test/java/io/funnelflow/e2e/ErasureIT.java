@@ -40,16 +40,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code DELETE /api/users/{id}} through the whole running stack (ingest, aggregator and prediction service
- * as their jars, against one broker and one PostgreSQL): a customer's raw events, sessions, timelines and
- * predictions are gone afterwards, the export before held them, the funnel and the KPIs (kept by the stream)
+ * {@code DELETE /api/users/{id}} through the whole running stack (ingest, aggregator, prediction service and
+ * CRM as their jars, against one broker and one PostgreSQL): a customer's raw events, sessions, timelines,
+ * predictions and lead are gone afterwards, the export before held them, the funnel and the KPIs (kept by the stream)
  * changed exactly by their sessions, and a later event of theirs is suppressed at ingest.
  */
 class ErasureIT {
 
     static final String KEY = "e2e-erasure-key";
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service");
+    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service", "crm-service");
     static final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     static String jdbcUrl;
 
@@ -72,6 +72,8 @@ class ErasureIT {
         env.put("FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(ports.get("funnel-aggregator")));
         env.put("FUNNELFLOW_PREDICTION_PORT", String.valueOf(ports.get("prediction-service")));
         env.put("FUNNELFLOW_PREDICTION_URL", url(ports, "prediction-service"));
+        env.put("FUNNELFLOW_CRM_PORT", String.valueOf(ports.get("crm-service")));
+        env.put("FUNNELFLOW_CRM_URL", url(ports, "crm-service"));
         env.put("FUNNELFLOW_INSIGHTS_URL", "http://127.0.0.1:" + Ports.free());
         env.putAll(TestAccess.environment());
         ExecutorService pool = Executors.newFixedThreadPool(MODULES.size());
@@ -122,6 +124,10 @@ class ErasureIT {
     static HttpResponse<String> aggregator(String method, String path) throws Exception {
         return HTTP.send(TestAccess.request(services.get("funnel-aggregator").url() + path)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> crm(String path) throws Exception {
+        return HTTP.send(TestAccess.request(services.get("crm-service").url() + path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -186,6 +192,9 @@ class ErasureIT {
             // every session has landed and the purchase is counted
             assertThat(funnel().get(0)).isEqualTo(3L);
             assertThat(funnel().get(4)).isEqualTo(1L);
+            // the CRM made a lead of each signed-in customer
+            assertThat(crm("/api/leads/" + erased).statusCode()).isEqualTo(200);
+            assertThat(crm("/api/leads/" + kept).statusCode()).isEqualTo(200);
         });
         List<Long> funnelBefore = funnel();
         // what the erased sessions contributed, step by step: the first went all the way, the second to product_view
@@ -201,6 +210,8 @@ class ErasureIT {
         assertThat(export.at("/data/aggregator/sessions")).hasSize(2);
         assertThat(export.at("/data/prediction/predictions")).isNotEmpty()
                 .allSatisfy(p -> assertThat(p.get("session_id").asText()).isIn((Object[]) erasedSessions));
+        assertThat(export.at("/data/crm/lead/lead_id").asText()).isEqualTo(erased);
+        assertThat(export.at("/data/crm/transitions")).isNotEmpty();
         assertThat(export.toString()).doesNotContain(kept, keptSession);
 
         JsonNode answer = json(aggregator("DELETE", "/api/users/" + erased));
@@ -210,6 +221,7 @@ class ErasureIT {
         assertThat(answer.at("/erased/aggregator/events").asInt()).isEqualTo(7);
         assertThat(answer.at("/erased/stream/session_keys").asInt()).isEqualTo(2);
         assertThat(answer.at("/erased/prediction/predictions").asInt()).isPositive();
+        assertThat(answer.at("/erased/crm/leads").asInt()).isEqualTo(1);
 
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
             assertThat(count("SELECT count(*) FROM events WHERE user_id = ? OR session_key = ANY(?)", erased, erasedSessions)).isZero();
@@ -218,6 +230,10 @@ class ErasureIT {
             assertThat(count("SELECT count(*) FROM predictions WHERE user_id = ? OR session_id = ANY(?)", erased, erasedSessions)).isZero();
             assertThat(count("SELECT count(*) FROM session_timelines WHERE session_id = ANY(?)", (Object) erasedSessions)).isZero();
             assertThat(count("SELECT count(*) FROM late_events WHERE session_key = ANY(?)", (Object) erasedSessions)).isZero();
+            assertThat(count("SELECT count(*) FROM leads WHERE lead_id = ?", erased)).isZero();
+            assertThat(count("SELECT count(*) FROM lead_transitions WHERE lead_id = ?", erased)).isZero();
+            assertThat(crm("/api/leads/" + erased).statusCode()).isEqualTo(404);
+            assertThat(crm("/api/leads/" + kept).statusCode()).isEqualTo(200);
             // the other customer's session is untouched; the figures lost exactly the erased sessions
             assertThat(count("SELECT count(*) FROM events WHERE session_key = ?", keptSession)).isEqualTo(3);
             List<Long> expected = new ArrayList<>();
@@ -235,6 +251,7 @@ class ErasureIT {
         JsonNode after = json(aggregator("GET", "/api/users/" + erased + "/export"));
         assertThat(after.get("session_ids")).isEmpty();
         assertThat(after.at("/data/aggregator/events")).isEmpty();
+        assertThat(after.at("/data/crm/lead").isNull()).as(after.toString()).isTrue();
 
         // a later event of theirs, by user id or by anonymous id, is taken and published nowhere
         String later = "s-e3-" + System.nanoTime();

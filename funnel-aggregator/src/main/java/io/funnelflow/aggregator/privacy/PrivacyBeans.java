@@ -61,6 +61,11 @@ public class PrivacyBeans {
     }
 
     @Singleton
+    ErasureParticipant crmParticipant(@Named("crm") Downstream crm) {
+        return new CrmParticipant(crm);
+    }
+
+    @Singleton
     ErasureParticipant liveFeedParticipant(LiveFeed feed) {
         return new LiveFeedParticipant(feed);
     }
