@@ -14,6 +14,7 @@ import io.funnelflow.aggregator.store.SinkWriter;
 import io.funnelflow.aggregator.stream.StreamSettings;
 import io.funnelflow.aggregator.stream.StreamsLifecycle;
 import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.event.MetadataSettings;
 import io.funnelflow.service.health.GroupProgress;
 import io.funnelflow.service.security.ServiceToken;
 import io.micronaut.context.annotation.Bean;
@@ -63,9 +64,10 @@ public class AggregatorBeans {
                             @Value("${funnelflow.aggregator.max-events-per-key:2000}") int maxEvents,
                             @Value("${funnelflow.aggregator.max-sessions-per-key:200}") int maxSessions,
                             @Value("${funnelflow.aggregator.bucket-horizon:3d}") Duration bucketHorizon,
-                            @Value("${funnelflow.aggregator.sweep-batch:500}") int sweepBatch) {
+                            @Value("${funnelflow.aggregator.sweep-batch:500}") int sweepBatch,
+                            MetadataSettings metadata) {
         return new StreamSettings(gap, dedupe, lateAfter, idle, flush, timelineDelay, maxEvents, maxSessions, bucketHorizon,
-                sweepBatch);
+                sweepBatch, metadata.limits());
     }
 
     /** Tells the stream of saved funnels (acks=all, idempotent). */

@@ -44,6 +44,9 @@ public final class EventValidator {
 
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
+    /** How far past the server's clock a corrected event time may lie, unless configured otherwise. */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(10);
+
     private final Duration futureTolerance;
     private final MetadataLimits limits;
 
@@ -61,7 +64,7 @@ public final class EventValidator {
     }
 
     public EventValidator() {
-        this(Duration.ofMinutes(10));
+        this(DEFAULT_FUTURE_TOLERANCE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.funnelflow.aggregator.stream;
 
+import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.contract.funnel.SavedFunnel;
 import io.funnelflow.contract.topic.Topic;
 import io.funnelflow.contract.topic.Topics;
@@ -70,9 +71,10 @@ public final class AggregatorTopology {
                         .withKeySerde(Topics.FUNNELS.keySerde()).withValueSerde(Topics.FUNNELS.valueSerde()));
 
         Received.ReceivedSerde received = new Received.ReceivedSerde();
+        EventValidator validator = new EventValidator(EventValidator.DEFAULT_FUTURE_TOLERANCE, settings.metadata());
         Map<String, KStream<String, Checked>> checked = builder
                 .stream(Topics.EVENTS.name(), Consumed.with(Topics.EVENTS.keySerde(), received).withName("events-source"))
-                .mapValues(Checked::of, Named.as("check"))
+                .mapValues(r -> Checked.of(r, validator), Named.as("check"))
                 .split(Named.as("checked-"))
                 .branch((key, c) -> c.rejected() != null, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));

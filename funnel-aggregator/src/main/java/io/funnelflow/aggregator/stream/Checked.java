@@ -14,9 +14,7 @@ import java.util.List;
  */
 record Checked(Received received, RejectedEvent rejected) {
 
-    private static final EventValidator VALIDATOR = new EventValidator();
-
-    static Checked of(Received r) {
+    static Checked of(Received r, EventValidator validator) {
         TrackedEvent e = r.event();
         if (e.eventId() == null || e.eventId().isBlank()) {
             return reject(e, new Violation("event_id", "is required: the aggregator counts each event id once"));
@@ -24,7 +22,7 @@ record Checked(Received received, RejectedEvent rejected) {
         if (e.eventTime() == null) {
             return reject(e, new Violation("event_time", "is required on funnelflow.events: send events through ingest, or set it"));
         }
-        List<Violation> violations = VALIDATOR.validate(e);
+        List<Violation> violations = validator.validate(e);
         return violations.isEmpty() ? new Checked(r, null) : reject(e, violations.get(0));
     }
 

@@ -1,5 +1,7 @@
 package io.funnelflow.aggregator.stream;
 
+import io.funnelflow.contract.event.MetadataLimits;
+
 import java.time.Duration;
 
 /**
@@ -20,23 +22,30 @@ import java.time.Duration;
  * @param bucketHorizon     how long (wall clock) a bucket's running figures are kept in the stream's state;
  *                          a later change to an older bucket starts a new generation of it, summed with the old
  * @param sweepBatch        session keys re-counted per flush after the saved funnels changed
+ * @param metadata          the limits of an event's {@code metadata}, as ingest applies them
  */
 public record StreamSettings(Duration inactivityGap, Duration dedupeHorizon, Duration lateAfter, Duration idleRetention,
                              Duration flushInterval, Duration timelineDelay, int maxEventsPerKey, int maxSessionsPerKey,
-                             Duration bucketHorizon, int sweepBatch) {
+                             Duration bucketHorizon, int sweepBatch, MetadataLimits metadata) {
 
     public static StreamSettings defaults() {
         return new StreamSettings(Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(7),
-                Duration.ofMillis(250), Duration.ofSeconds(5), 2_000, 200, Duration.ofDays(3), 500);
+                Duration.ofMillis(250), Duration.ofSeconds(5), 2_000, 200, Duration.ofDays(3), 500,
+                MetadataLimits.defaults());
     }
 
     public StreamSettings withInactivityGap(Duration gap) {
         return new StreamSettings(gap, dedupeHorizon, lateAfter, idleRetention, flushInterval, timelineDelay, maxEventsPerKey,
-                maxSessionsPerKey, bucketHorizon, sweepBatch);
+                maxSessionsPerKey, bucketHorizon, sweepBatch, metadata);
+    }
+
+    public StreamSettings withMetadata(MetadataLimits limits) {
+        return new StreamSettings(inactivityGap, dedupeHorizon, lateAfter, idleRetention, flushInterval, timelineDelay,
+                maxEventsPerKey, maxSessionsPerKey, bucketHorizon, sweepBatch, limits);
     }
 
     public StreamSettings withMaxEventsPerKey(int max) {
         return new StreamSettings(inactivityGap, dedupeHorizon, lateAfter, idleRetention, flushInterval, timelineDelay, max,
-                maxSessionsPerKey, bucketHorizon, sweepBatch);
+                maxSessionsPerKey, bucketHorizon, sweepBatch, metadata);
     }
 }

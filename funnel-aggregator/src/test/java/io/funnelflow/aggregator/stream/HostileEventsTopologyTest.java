@@ -40,12 +40,19 @@ class HostileEventsTopologyTest {
 
     @BeforeEach
     void start() {
+        start(StreamSettings.defaults());
+    }
+
+    void start(StreamSettings settings) {
+        if (driver != null) {
+            driver.close();
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hostile-events-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
-        driver = new TopologyTestDriver(AggregatorTopology.build(StreamSettings.defaults()), props, T0);
+        driver = new TopologyTestDriver(AggregatorTopology.build(settings), props, T0);
         events = driver.createInputTopic(Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
         sessions = output(Topics.SESSIONS);
         rejected = output(Topics.EVENTS_REJECTED);
@@ -87,5 +94,26 @@ class HostileEventsTopologyTest {
             assertThat(s.events()).as("only the valid event is counted").isEqualTo(1);
             assertThat(s.revenue()).isEqualByComparingTo("0");
         });
+    }
+
+    /** The stream's check applies the limits ingest was configured with, not its own: what ingest took is counted. */
+    @Test
+    void metadataWithinTheConfiguredLimitsPassesTheStreamsCheckAndBeyondThemIsRejected() {
+        Map<String, Object> large = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            large.put("note" + i, "x".repeat(1500));   // ~30 KB as JSON: over the default 16 KiB
+        }
+        TrackedEvent big = event("e-big", "page_view", "https://shop.example/", null, null, large);
+
+        events.pipeInput(big.sessionKey(), big);
+        driver.advanceWallClockTime(StreamSettings.defaults().flushInterval());
+        assertThat(rejected.readValuesToList()).extracting(RejectedEvent::eventId, RejectedEvent::field)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e-big", "metadata"));
+
+        start(StreamSettings.defaults().withMetadata(new io.funnelflow.contract.event.MetadataLimits(100, 100, 2048, 5, 100, 64 * 1024)));
+        events.pipeInput(big.sessionKey(), big);
+        driver.advanceWallClockTime(StreamSettings.defaults().flushInterval());
+        assertThat(rejected.readValuesToList()).isEmpty();
+        assertThat(sessions.readValuesToList()).last().satisfies(s -> assertThat(s.events()).isEqualTo(1));
     }
 }

@@ -1,7 +1,6 @@
 package io.funnelflow.ingest.kafka;
 
 import io.funnelflow.contract.event.EventValidator;
-import io.funnelflow.contract.event.MetadataLimits;
 import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.ingest.auth.RateLimiter;
@@ -10,6 +9,7 @@ import io.funnelflow.ingest.privacy.SuppressionList;
 import io.funnelflow.ingest.privacy.UrlPolicy;
 import io.funnelflow.ingest.track.EventIntake;
 import io.funnelflow.service.TopicFollower;
+import io.funnelflow.service.event.MetadataSettings;
 import io.funnelflow.service.limit.KeyedRateLimit;
 import io.funnelflow.service.security.Credentials;
 import io.micronaut.context.annotation.Bean;
@@ -65,15 +65,8 @@ public class IngestBeans {
     EventIntake intake(Producer<byte[], byte[]> producer,
                        @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance,
                        @Value("${funnelflow.ingest.url-query-allowlist:}") String urlQueryAllowList,
-                       @Value("${funnelflow.ingest.metadata.max-keys:100}") int maxKeys,
-                       @Value("${funnelflow.ingest.metadata.max-key-length:100}") int maxKeyLength,
-                       @Value("${funnelflow.ingest.metadata.max-value-length:2048}") int maxValueLength,
-                       @Value("${funnelflow.ingest.metadata.max-depth:5}") int maxDepth,
-                       @Value("${funnelflow.ingest.metadata.max-array-length:100}") int maxArrayLength,
-                       @Value("${funnelflow.ingest.metadata.max-bytes:16384}") int maxBytes,
-                       SuppressionList suppressions) {
-        MetadataLimits limits = new MetadataLimits(maxKeys, maxKeyLength, maxValueLength, maxDepth, maxArrayLength, maxBytes);
-        return new EventIntake(new EventValidator(futureTolerance, limits), new UrlPolicy(urlQueryAllowList), suppressions,
+                       MetadataSettings metadata, SuppressionList suppressions) {
+        return new EventIntake(new EventValidator(futureTolerance, metadata.limits()), new UrlPolicy(urlQueryAllowList), suppressions,
                 new KafkaEventSink(producer));
     }
 
