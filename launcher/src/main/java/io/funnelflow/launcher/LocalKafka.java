@@ -98,6 +98,34 @@ public final class LocalKafka implements AutoCloseable, Supervisor.Child {
     public void createTopics(int partitions) throws Exception {
         try (Admin admin = admin()) {
             Topics.ensureCreated(admin, partitions, (short) 1);
+            awaitLeaders(admin);
+        }
+    }
+
+    /**
+     * Returns once every partition of the platform's topics has a leader: a created topic is not yet
+     * writable everywhere, and an idempotent producer that writes into the election can see its own
+     * batches refused as out of order (a benchmark's backlog then never gets written whole).
+     */
+    private static void awaitLeaders(Admin admin) throws Exception {
+        List<String> names = Topics.ALL.stream().map(io.funnelflow.contract.topic.Topic::name).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (java.util.concurrent.ExecutionException e) {
+                ready = false;   // not known to the broker yet
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the platform's topics have no leader after 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 
