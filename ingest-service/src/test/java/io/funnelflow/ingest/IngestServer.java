@@ -32,6 +32,10 @@ final class IngestServer implements AutoCloseable {
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
+    EmbeddedServer embedded() {
+        return server;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + server.getPort() + path;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.insights.Funnels;
+import io.funnelflow.testing.docs.ApiDocsAssertions;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.funnelflow.testing.problem.ProblemAssertions;
 import io.micronaut.context.ApplicationContext;
@@ -130,5 +131,12 @@ class InsightsControllerTest {
         JsonNode json = ProblemAssertions.assertProblem(r, 400);
         assertThat(json.path("field").asText()).as(r.body()).isEqualTo(field);
         assertThat(json.path("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void theApiDocumentNamesEveryRouteAndItsUiIsServedFromHere() throws Exception {
+        JsonNode document = ApiDocsAssertions.assertEveryRouteIsDocumented(server);
+        assertThat(document.path("info").path("title").asText()).isEqualTo("FunnelFlow insights-service");
+        ApiDocsAssertions.assertTheUiIsServedFromLocalAssets(server);
     }
 }
