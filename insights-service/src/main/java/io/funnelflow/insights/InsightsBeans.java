@@ -3,10 +3,12 @@ package io.funnelflow.insights;
 import io.funnelflow.insights.analyst.InsightsEngine;
 import io.funnelflow.insights.llm.ChatModels;
 import io.funnelflow.insights.llm.LlmAnalyst;
+import io.funnelflow.insights.llm.LlmMeters;
 import io.funnelflow.insights.llm.LlmSettings;
 import io.funnelflow.insights.llm.Prompts;
 import io.funnelflow.insights.metrics.AggregatorClient;
 import io.funnelflow.insights.metrics.AggregatorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Wires the plain classes: the LLM (when one is configured), the engine, the aggregator source. */
@@ -34,10 +37,11 @@ public class InsightsBeans {
     }
 
     @Singleton
-    InsightsEngine insightsEngine(LlmSettings settings) {
+    InsightsEngine insightsEngine(LlmSettings settings, MeterRegistry registry) {
         Optional<LlmAnalyst> llm = Optional.empty();
         if (settings.configured()) {
-            llm = Optional.of(new LlmAnalyst(ChatModels.create(settings), settings, Prompts.current()));
+            llm = Optional.of(new LlmAnalyst(ChatModels.create(settings, List.of(new LlmMeters(registry, settings))),
+                    settings, Prompts.current()));
             LOG.info("Insights are written by {} model {} at {} (prompt {}), checked against the computed facts",
                     settings.provider(), settings.model(), settings.baseUrl() == null || settings.baseUrl().isBlank()
                             ? "the provider's endpoint" : settings.baseUrl(), Prompts.VERSION);

@@ -1,5 +1,6 @@
 package io.funnelflow.prediction;
 
+import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.prediction.incentive.IncentiveRules;
 import io.funnelflow.prediction.model.ModelFiles;
 import io.funnelflow.prediction.model.ModelRegistry;
@@ -11,6 +12,9 @@ import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.service.metrics.ConsumerLagMeters;
+import io.funnelflow.service.metrics.KafkaMeters;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -23,6 +27,8 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the plain prediction classes: the served model is loaded before the live stream starts, and a
@@ -103,10 +109,30 @@ public class PredictionBeans {
     PredictionStream predictionStream(ModelService models, Scorer scorer, SessionHistory history, PredictionStore store,
                                       ScoringStats stats, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                                       @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
-                                      @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
+                                      @Value("${funnelflow.prediction.min-change:0.05}") double minChange,
+                                      KafkaMeters meters) {
         PredictionStream stream = new PredictionStream(bootstrap, groupId,
                 new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
+        meters.bind(stream.consumerMeters());
+        meters.bind(stream.producerMeters());
         stream.start();
         return stream;
+    }
+
+    // ---- what /metrics shows besides the JVM and HTTP -----------------------------------------------
+
+    @Singleton
+    @Named("prediction")
+    MeterBinder predictionMeters(Scorer scorer, ScoringStats stats) {
+        return new PredictionMeters(scorer, stats);
+    }
+
+    /** How far the scoring is behind the session updates. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ConsumerLagMeters consumerLag(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                  @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
+                                  @Value("${funnelflow.metrics.lag-interval:15s}") Duration every) {
+        return new ConsumerLagMeters(bootstrap, Map.of(groupId, List.of(Topics.SESSIONS.name())), every);
     }
 }

@@ -5,6 +5,7 @@ import io.funnelflow.contract.session.MinuteCount;
 import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.CommittedConsumer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Carries the aggregator's committed output into PostgreSQL: a read_committed consumer of the unique
@@ -26,20 +28,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PostgresSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
-    static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
+    public static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
             Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final SinkWriter writer;
     private final AtomicReference<Instant> lastWrite = new AtomicReference<>();
-    private final Runnable afterWrite;
+    private final Consumer<SinkBatch> afterWrite;
     private volatile boolean running = true;
     private final Thread thread;
 
     /**
-     * @param afterWrite told after each batch has been committed to PostgreSQL (on the sink's thread)
+     * @param afterWrite told of each batch after it has been committed to PostgreSQL (on the sink's thread)
      */
-    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite) {
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Consumer<SinkBatch> afterWrite) {
         this.writer = writer;
         this.afterWrite = afterWrite;
         this.consumer = CommittedConsumer.create(bootstrap, groupId, 5000, 100);
@@ -60,6 +62,11 @@ public final class PostgresSink implements Runnable, AutoCloseable {
         return thread.isAlive();
     }
 
+    /** The sink consumer's own metrics (fetch rate, lag, commit latency), for {@code /metrics}; close it with the sink. */
+    public KafkaClientMetrics meters() {
+        return new KafkaClientMetrics(consumer);
+    }
+
     @Override
     public void run() {
         long backoff = 500;
@@ -70,11 +77,12 @@ public final class PostgresSink implements Runnable, AutoCloseable {
                     continue;
                 }
                 try {
-                    writer.write(batchOf(records));
+                    SinkBatch batch = batchOf(records);
+                    writer.write(batch);
                     consumer.commitSync();
                     lastWrite.set(Instant.now());
                     backoff = 500;
-                    afterWrite.run();
+                    afterWrite.accept(batch);
                 } catch (Exception e) {
                     LOG.error("Writing {} records to PostgreSQL failed; retrying in {} ms: {}", records.count(), backoff, e.toString());
                     Thread.sleep(backoff);

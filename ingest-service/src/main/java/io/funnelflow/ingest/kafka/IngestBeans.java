@@ -4,6 +4,8 @@ import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
 import io.funnelflow.ingest.track.EventIntake;
+import io.funnelflow.service.metrics.KafkaMeters;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -27,7 +29,8 @@ public class IngestBeans {
     @Singleton
     @Bean(preDestroy = "close")
     Producer<byte[], byte[]> producer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                                      @Value("${funnelflow.kafka.delivery-timeout:10s}") Duration deliveryTimeout) {
+                                      @Value("${funnelflow.kafka.delivery-timeout:10s}") Duration deliveryTimeout,
+                                      KafkaMeters meters) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
@@ -43,7 +46,10 @@ public class IngestBeans {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, requestTimeout);
         config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        // its own metrics (sends, errors, latency, buffer) at /metrics
+        meters.bind(new KafkaClientMetrics(producer));
+        return producer;
     }
 
     @Singleton

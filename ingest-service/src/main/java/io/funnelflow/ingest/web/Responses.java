@@ -40,28 +40,34 @@ final class Responses {
     record BatchAnswer(boolean success, int accepted, List<IntakeResult.Rejected> rejected, List<IntakeResult.Accepted> generatedIds) {
     }
 
-    static CompletableFuture<MutableHttpResponse<?>> answer(Supplier<CompletableFuture<Outcome>> call,
+    static CompletableFuture<MutableHttpResponse<?>> answer(IngestMeters meters, Supplier<CompletableFuture<Outcome>> call,
                                                             Function<IntakeResult, MutableHttpResponse<?>> done) {
         CompletableFuture<Outcome> outcome;
         try {
             outcome = call.get();
         } catch (BodyRejectedException e) {
+            meters.refused(e.tooLarge() ? "too_large" : "invalid_body");
             return CompletableFuture.completedFuture(bodyRejected(e));
         }
         return outcome.handle((o, error) -> {
             if (error != null) {
+                meters.refused("unavailable");
                 return unavailable(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
             }
             if (o instanceof Outcome.Unauthorized u) {
+                meters.refused("unauthorized");
                 return Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized").reason(u.reason()).with("field", "write_key")
                         .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"FunnelFlow\"").response();
             }
             if (o instanceof Outcome.RateLimited r) {
+                meters.refused("rate_limited");
                 long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
                 return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate limited").retryAfter(seconds)
                         .reason("this write key sends more events than its limit; retry after " + seconds + " s").response();
             }
-            return done.apply(((Outcome.Done) o).result());
+            IntakeResult result = ((Outcome.Done) o).result();
+            meters.judged(result);
+            return done.apply(result);
         });
     }
 

@@ -25,15 +25,17 @@ import java.util.concurrent.CompletableFuture;
 public class SegmentController {
 
     private final Ingestion ingestion;
+    private final IngestMeters meters;
 
-    public SegmentController(Ingestion ingestion) {
+    public SegmentController(Ingestion ingestion, IngestMeters meters) {
         this.ingestion = ingestion;
+        this.meters = meters;
     }
 
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body,
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body,
                 (bytes, maxBytes, maxEvents) -> SegmentFormat.batch(Bodies.parse(bytes, maxBytes), maxEvents)), Responses::batch);
     }
 
@@ -74,7 +76,7 @@ public class SegmentController {
     }
 
     private CompletableFuture<MutableHttpResponse<?>> single(Call call, String authorization, byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> SegmentFormat.single(call, Bodies.parse(bytes, maxBytes))),
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> SegmentFormat.single(call, Bodies.parse(bytes, maxBytes))),
                 Responses::single);
     }
 }

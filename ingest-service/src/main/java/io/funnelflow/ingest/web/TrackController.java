@@ -21,16 +21,18 @@ import java.util.concurrent.CompletableFuture;
 public class TrackController {
 
     private final Ingestion ingestion;
+    private final IngestMeters meters;
 
-    public TrackController(Ingestion ingestion) {
+    public TrackController(Ingestion ingestion, IngestMeters meters) {
         this.ingestion = ingestion;
+        this.meters = meters;
     }
 
     /** One event. text/plain is taken too: that is what navigator.sendBeacon sends without a CORS preflight. */
     @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> TrackFormat.single(Bodies.parse(bytes, maxBytes))),
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> TrackFormat.single(Bodies.parse(bytes, maxBytes))),
                 Responses::single);
     }
 
@@ -38,6 +40,6 @@ public class TrackController {
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(authorization, body, TrackFormat::batch), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat::batch), Responses::batch);
     }
 }

@@ -5,6 +5,7 @@ import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.CommittedConsumer;
 import io.funnelflow.prediction.store.PredictionStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -71,6 +72,16 @@ public final class PredictionStream implements Runnable, AutoCloseable {
 
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    /** The session consumer's own metrics, for {@code /metrics}; close it with the stream. */
+    public KafkaClientMetrics consumerMeters() {
+        return new KafkaClientMetrics(consumer);
+    }
+
+    /** The prediction producer's own metrics, for {@code /metrics}; close it with the stream. */
+    public KafkaClientMetrics producerMeters() {
+        return new KafkaClientMetrics(producer);
     }
 
     @Override
