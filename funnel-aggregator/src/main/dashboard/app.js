@@ -32,13 +32,25 @@
 
   // ---- HTTP -------------------------------------------------------------------------------------
 
-  /** Resolves to {ok, status, body, error}; never rejects. */
+  // the signed-in session: who, with which scope, and the CSRF token that state-changing calls carry
+  const session = { scope: null, csrf: null };
+
+  /** Resolves to {ok, status, body, error}; never rejects. A call whose session has ended goes to the sign-in page. */
   async function request(url, options) {
     let response;
+    const init = Object.assign({ credentials: 'same-origin' }, options || {});
+    init.headers = Object.assign({ Accept: 'application/json' }, init.headers || {});
+    if (init.method && init.method !== 'GET' && session.csrf) {
+      init.headers['X-CSRF-TOKEN'] = session.csrf;
+    }
     try {
-      response = await fetch(url, Object.assign({ headers: { Accept: 'application/json' } }, options || {}));
+      response = await fetch(url, init);
     } catch (e) {
       return { ok: false, status: 0, body: null, error: 'the dashboard cannot reach the aggregator' };
+    }
+    if (response.status === 401) {
+      window.location.assign('/signin');
+      return { ok: false, status: 401, body: null, error: 'signed out' };
     }
     let body = null;
     try {
@@ -63,6 +75,9 @@
       if (body.message) {
         return body.message;
       }
+    }
+    if (status === 403) {
+      return 'this needs an admin token (signed in with ' + (session.scope || 'another') + ' scope)';
     }
     return 'status ' + status;
   }
@@ -607,7 +622,23 @@
 
   // ---- start ------------------------------------------------------------------------------------
 
-  function start() {
+  async function signOut() {
+    // the sign-out endpoint takes only JSON or form bodies; without one the session would stay
+    await request('/signout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    window.location.assign('/signin');
+  }
+
+  async function start() {
+    const me = await request('/api/session');
+    if (!me.ok) {
+      return;
+    }
+    session.scope = me.body.scope;
+    session.csrf = me.body.csrf_token || null;
+    $('session-scope').textContent = me.body.scope + (me.body.label ? ' · ' + me.body.label : '');
+    $('signout-button').addEventListener('click', () => {
+      signOut();
+    });
     $('range').addEventListener('change', (e) => {
       state.hours = Number(e.target.value) || 24;
       scheduleReload(0);

@@ -55,6 +55,10 @@ import java.util.stream.Collectors;
         description = "Ingest 2xx -> visible in the query API, at a steady load, beside Kafka's own produce -> consume latency.")
 final class FreshnessBenchmark implements Callable<Integer> {
 
+    /** The admin token of the services this benchmark starts. */
+    static final String TOKEN = io.funnelflow.contract.credential.Secrets.newSecret(
+            io.funnelflow.contract.credential.Credential.Kind.API_TOKEN);
+
     private static final String KEY = "bench-write-key";
     private static final String BASELINE_TOPIC = "bench.baseline";
 
@@ -83,7 +87,7 @@ final class FreshnessBenchmark implements Callable<Integer> {
             }
             int ingestPort = Ports.free();
             int aggregatorPort = Ports.free();
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
                     "FUNNELFLOW_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "FUNNELFLOW_WRITE_KEYS", KEY,
                     "FUNNELFLOW_RATE_LIMIT_EPS", "10000000",
@@ -92,7 +96,9 @@ final class FreshnessBenchmark implements Callable<Integer> {
                     "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(aggregatorPort),
                     "FUNNELFLOW_JDBC_URL", pg.jdbcUrl(),
                     "FUNNELFLOW_JDBC_USER", pg.user(),
-                    "FUNNELFLOW_DATA_DIR", dir.toString());
+                    "FUNNELFLOW_DATA_DIR", dir.toString()));
+            // the query APIs want a token: one made for this run
+            env.put("FUNNELFLOW_API_TOKENS", TOKEN);
             try (ServiceProcess ingest = ServiceProcess.start("ingest-service", stack.serviceJar(StackConfig.Service.INGEST),
                     "http://127.0.0.1:" + ingestPort, env, "512m", dir.resolve("ingest.log"), Duration.ofSeconds(120));
                  ServiceProcess aggregator = ServiceProcess.start("funnel-aggregator",
@@ -191,7 +197,8 @@ final class FreshnessBenchmark implements Callable<Integer> {
         if (r.statusCode() != 200) {
             throw new IllegalStateException("probe refused: " + r.statusCode() + " " + r.body());
         }
-        HttpRequest get = HttpRequest.newBuilder(URI.create(aggregatorUrl + "/api/sessions/" + session)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(aggregatorUrl + "/api/sessions/" + session))
+                .header("Authorization", "Bearer " + TOKEN).build();
         long deadline = acked + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

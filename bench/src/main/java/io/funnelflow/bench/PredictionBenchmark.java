@@ -57,6 +57,10 @@ import java.util.zip.GZIPInputStream;
         description = "Scoring latency and predictions/s of prediction-service, beside the bare Tribuo model.")
 final class PredictionBenchmark implements Callable<Integer> {
 
+    /** The admin token of the services this benchmark starts. */
+    static final String TOKEN = io.funnelflow.contract.credential.Secrets.newSecret(
+            io.funnelflow.contract.credential.Credential.Kind.API_TOKEN);
+
     @Option(names = "--updates", defaultValue = "100000", description = "session updates per round (default ${DEFAULT-VALUE})")
     int updates;
 
@@ -78,7 +82,7 @@ final class PredictionBenchmark implements Callable<Integer> {
             kafka.createTopics(Topics.DEFAULT_PARTITIONS);
             int aggregatorPort = Ports.free();
             int predictionPort = Ports.free();
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
                     "FUNNELFLOW_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(aggregatorPort),
                     "FUNNELFLOW_PREDICTION_PORT", String.valueOf(predictionPort),
@@ -86,7 +90,9 @@ final class PredictionBenchmark implements Callable<Integer> {
                     "FUNNELFLOW_JDBC_USER", pg.user(),
                     "FUNNELFLOW_MIN_POSITIVES", "200",
                     "FUNNELFLOW_MIN_NEGATIVES", "200",
-                    "FUNNELFLOW_DATA_DIR", dir.toString());
+                    "FUNNELFLOW_DATA_DIR", dir.toString()));
+            // the query APIs want a token: one made for this run
+            env.put("FUNNELFLOW_API_TOKENS", TOKEN);
             try (ServiceProcess aggregator = ServiceProcess.start("funnel-aggregator", stack.serviceJar(StackConfig.Service.AGGREGATOR),
                     "http://127.0.0.1:" + aggregatorPort, env, "768m", dir.resolve("aggregator.log"), Duration.ofSeconds(180));
                  ServiceProcess prediction = ServiceProcess.start("prediction-service", stack.serviceJar(StackConfig.Service.PREDICTION),
@@ -293,13 +299,13 @@ final class PredictionBenchmark implements Callable<Integer> {
     }
 
     private JsonNode stats(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/model/stats")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/model/stats")).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(r.body());
     }
 
     private HttpResponse<String> post(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofMinutes(10))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,6 +4,7 @@ import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,7 @@ class DashboardBrowserIT {
         env.put("FUNNELFLOW_INSIGHTS_URL", url(ports, "insights-service"));
         // no LLM here: the rule-based analyst answers, and says so
         env.put("FUNNELFLOW_LLM_MODEL", "");
+        env.putAll(TestAccess.environment());
         // as the launcher does: in parallel, each waits for its own health
         ExecutorService pool = Executors.newFixedThreadPool(MODULES.size());
         try {
@@ -168,8 +170,23 @@ class DashboardBrowserIT {
         // panels re-render while they are looked at
         wait.ignoring(StaleElementReferenceException.class);
 
-        // the analyst's window: the dashboard, connected to the live stream
+        // without a session the dashboard is a sign-in page with one password field
         driver.get(aggregator.url() + "/");
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
+        WebElement tokenField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertThat(tokenField.getDomAttribute("type")).isEqualTo("password");
+        assertThat(driver.findElements(By.cssSelector("[data-testid=live-feed]"))).isEmpty();
+        screenshot("signin");
+        collectConsole("sign-in page");
+        // signing in with the admin token (the analyst's panel spends LLM money: admin) opens the dashboard
+        tokenField.sendKeys(TestAccess.ADMIN_TOKEN);
+        driver.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/"));
+        wait.until(d -> byTestId("session-scope").getText().startsWith("admin"));
+        // the session cookie is not readable by the page's scripts
+        assertThat(String.valueOf(js("return document.cookie;"))).doesNotContain("funnelflow_session");
+
+        // the analyst's window: the dashboard, connected to the live stream
         String dashboard = driver.getWindowHandle();
         wait.until(d -> "open".equals(byTestId("live-status").getDomAttribute("data-state")));
         wait.until(d -> loads() >= 1);
@@ -263,6 +280,13 @@ class DashboardBrowserIT {
 
         collectConsole("dashboard");
         assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+
+        // signing out ends the session: the dashboard is the sign-in page again
+        byTestId("signout-button").click();
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
+        driver.get(aggregator.url() + "/");
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
+        screenshot("signed-out");
     }
 
     /** Waits until the demo store's tracker has sent every queued event and the ingest service took them. */

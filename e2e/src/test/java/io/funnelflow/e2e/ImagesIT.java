@@ -5,6 +5,7 @@ import io.funnelflow.contract.json.Json;
 import io.funnelflow.launcher.Ports;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.metrics.Scrape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +88,7 @@ class ImagesIT {
                 // their own consumer groups on the shared broker
                 "FUNNELFLOW_AGGREGATOR_APPLICATION_ID", "images-it",
                 "FUNNELFLOW_PREDICTION_GROUP_ID", "images-it-prediction"));
+        common.putAll(TestAccess.environment());
         Map<String, String> portVariables = Map.of("ingest-service", "FUNNELFLOW_INGEST_PORT",
                 "funnel-aggregator", "FUNNELFLOW_AGGREGATOR_PORT", "prediction-service", "FUNNELFLOW_PREDICTION_PORT",
                 "insights-service", "FUNNELFLOW_INSIGHTS_PORT");
@@ -140,7 +140,7 @@ class ImagesIT {
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestAccess.request(url).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** An image tarball in `docker save` format, unpacked into a root file system. */

@@ -19,6 +19,7 @@ import io.funnelflow.service.metrics.KafkaMeters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.funnelflow.service.security.ServiceToken;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -139,15 +140,15 @@ public class AggregatorBeans {
     @Singleton
     @Named("insights")
     Downstream insights(@Value("${funnelflow.insights.url}") String url,
-                        @Value("${funnelflow.insights.timeout:90s}") Duration timeout) {
-        return new Downstream("insights-service", url, timeout);
+                        @Value("${funnelflow.insights.timeout:90s}") Duration timeout, ServiceToken token) {
+        return new Downstream("insights-service", url, timeout, token.authorization().orElse(null));
     }
 
     @Singleton
     @Named("prediction")
     Downstream prediction(@Value("${funnelflow.prediction.url}") String url,
-                          @Value("${funnelflow.prediction.timeout:10s}") Duration timeout) {
-        return new Downstream("prediction-service", url, timeout);
+                          @Value("${funnelflow.prediction.timeout:10s}") Duration timeout, ServiceToken token) {
+        return new Downstream("prediction-service", url, timeout, token.authorization().orElse(null));
     }
 
     @Singleton

@@ -10,6 +10,7 @@ import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.funnelflow.testing.metrics.DashboardAssertions;
 import io.funnelflow.testing.metrics.Scrape;
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -101,6 +102,7 @@ class AggregatorIT {
         props.put("funnelflow.aggregator.state-dir", stateDir.toString());
         props.put("funnelflow.aggregator.window-grace", "2m");
         props.put("funnelflow.metrics.lag-interval", "1s");
+        props.putAll(TestAccess.properties());
         return ApplicationContext.run(EmbeddedServer.class, props);
     }
 
@@ -280,11 +282,11 @@ class AggregatorIT {
     @Test
     @Order(6)
     void customFunnelsAreSavedAndEvaluated() throws Exception {
-        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/funnels"))
+        HttpResponse<String> created = send(TestAccess.request(uri("/api/funnels"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"cart-to-buy\",\"steps\":[\"add_to_cart\",\"purchase\"]}")).build());
         assertThat(created.statusCode()).isEqualTo(201);
-        HttpResponse<String> bad = send(HttpRequest.newBuilder(uri("/api/funnels"))
+        HttpResponse<String> bad = send(TestAccess.request(uri("/api/funnels"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"one\",\"steps\":[\"add_to_cart\"]}")).build());
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -414,7 +416,7 @@ class AggregatorIT {
     }
 
     static HttpResponse<String> raw(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).build());
+        return send(TestAccess.request(uri(path)).build());
     }
 
     static HttpResponse<String> send(HttpRequest request) throws Exception {

@@ -11,11 +11,14 @@ import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topic;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.Ports;
+import io.funnelflow.testing.RouteAccess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.funnelflow.testing.docs.ApiDocsAssertions;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -42,6 +45,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,7 @@ class DashboardIT {
     static EmbeddedServer aggregator;
     static HttpServer insights;
     static final List<String> insightsBodies = new CopyOnWriteArrayList<>();
+    static final List<String> insightsAuthorization = new CopyOnWriteArrayList<>();
     static volatile int insightsStatus = 200;
     static volatile String insightsContentType = "application/json";
     static volatile String insightsAnswer = "";
@@ -77,6 +82,7 @@ class DashboardIT {
         insights = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         insights.createContext("/api/insights", exchange -> {
             insightsBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            insightsAuthorization.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             byte[] answer = insightsAnswer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", insightsContentType);
             exchange.sendResponseHeaders(insightsStatus, answer.length);
@@ -96,6 +102,7 @@ class DashboardIT {
         props.put("funnelflow.insights.url", "http://127.0.0.1:" + insights.getAddress().getPort());
         // nothing listens there: the prediction service is away
         props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
+        props.putAll(TestAccess.properties());
         props.put(FailureRoutes.ENABLED, "true");
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
@@ -114,12 +121,146 @@ class DashboardIT {
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestAccess.request(base + path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return HTTP.send(TestAccess.request(base + path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- access: the policy over every route, and the dashboard's sign-in -----------------------------
+
+    /** The aggregator's public paths, as README.md and docs/architecture.md list them. */
+    static final Set<String> PUBLIC = Set.of("/health", "/health/**", "/signin", "/signout", "/style.css", "/favicon.svg");
+
+    @Test
+    void everyRouteButTheSignInNeedsAToken() {
+        assertThat(RouteAccess.violations(aggregator.getApplicationContext(), base, TestAccess.readToken(), PUBLIC)).isEmpty();
+        assertThat(RouteAccess.publicRoutes(aggregator.getApplicationContext(), PUBLIC)).containsExactlyInAnyOrder(
+                "GET /health", "HEAD /health", "GET /health/{selector}", "HEAD /health/{selector}",
+                "GET /signin", "HEAD /signin", "POST /signin", "POST /signout", "GET /signout", "HEAD /signout");
+        // the dashboard's files are no route of the router, and need a token too; the sign-in page's do not
+        assertThat(RouteAccess.send(HttpMethod.GET, base + "/", null)).isEqualTo(401);
+        assertThat(RouteAccess.send(HttpMethod.GET, base + "/app.js", null)).isEqualTo(401);
+        assertThat(RouteAccess.send(HttpMethod.GET, base + "/webjars/chart.js/" + "x.js", null)).isEqualTo(401);
+        assertThat(RouteAccess.send(HttpMethod.GET, base + "/style.css", null)).isEqualTo(200);
+        assertThat(RouteAccess.health(base, null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
+        assertThat(RouteAccess.health(base, TestAccess.readToken()).body()).contains("\"details\"", "\"live-feed\"");
+    }
+
+    @Test
+    void aBrowserWithoutASessionIsSentToTheSignInPage() throws Exception {
+        HttpResponse<String> dashboard = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(dashboard.statusCode()).isEqualTo(303);
+        assertThat(dashboard.headers().firstValue("Location")).hasValue("/signin");
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/signin")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("type=\"password\"", "name=\"token\"").doesNotContain("not valid");
+        HttpResponse<String> wrong = signIn("ff_at_not-a-token", null);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("That token is not valid");
+        assertThat(wrong.headers().allValues("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void aSignedInPageReadsWithItsCookieAndChangesOnlyWithItsCsrfToken() throws Exception {
+        // a read token: the dashboard, its API and the live feed work with the cookie alone
+        Session read = Session.open(signIn(TestAccess.readToken(), null));
+        assertThat(read.cookie).contains("funnelflow_session=").contains("funnelflow_csrf=");
+        assertThat(read.setCookies).anySatisfy(c -> assertThat(c).startsWith("funnelflow_session=")
+                .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+        HttpResponse<String> page = read.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-testid=\"live-feed\"");
+        JsonNode me = json(read.get("/api/session"));
+        assertThat(me.get("scope").asText()).isEqualTo("read");
+        assertThat(me.get("csrf_token").asText()).isNotBlank();
+        assertThat(read.get("/api/analytics?hours=1").statusCode()).isEqualTo(200);
+        try (SseStream live = new SseStream(HTTP, read.request("/api/live"))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(live.named("snapshot")).isNotEmpty());
+        }
+        String funnel = "{\"name\":\"csrf-check\",\"steps\":[\"page_view\",\"purchase\"]}";
+        assertThat(read.post("/api/funnels", funnel, me.get("csrf_token").asText()).statusCode()).isEqualTo(403);
+
+        // an admin session changes things only with the CSRF token of its session
+        Session admin = Session.open(signIn(TestAccess.ADMIN_TOKEN, null));
+        String csrf = json(admin.get("/api/session")).get("csrf_token").asText();
+        HttpResponse<String> forged = admin.post("/api/funnels", funnel, null);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("X-CSRF-TOKEN");
+        assertThat(admin.post("/api/funnels", funnel, "x" + csrf).statusCode()).isEqualTo(403);
+        assertThat(admin.post("/api/funnels", funnel, csrf).statusCode()).isBetween(200, 201);
+
+        // a page on another site cannot sign the browser in, not even with a valid token of its own
+        assertThat(signIn(TestAccess.ADMIN_TOKEN, "cross-site").statusCode()).isEqualTo(403);
+
+        // signing out clears the session cookie
+        HttpResponse<String> out = admin.post("/signout", "{}", csrf);
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("funnelflow_session=")
+                .containsIgnoringCase("Max-Age=0"));
+    }
+
+    @Test
+    void revokingTheTokenEndsItsSessionsWithinSeconds() throws Exception {
+        String secret = TestAccess.store(io.funnelflow.contract.credential.Scope.READ, "revoked in DashboardIT");
+        io.funnelflow.contract.credential.Credential stored = io.funnelflow.contract.credential.Credential.issue(
+                io.funnelflow.contract.credential.Credential.Kind.API_TOKEN, io.funnelflow.contract.credential.Scope.READ,
+                "revoked in DashboardIT", secret, java.time.Instant.now());
+        // the aggregator follows funnelflow.credentials: the new token works within seconds
+        await().atMost(Duration.ofSeconds(10)).until(() -> signIn(secret, null).statusCode() == 303);
+        Session session = Session.open(signIn(secret, null));
+        assertThat(session.get("/api/session").statusCode()).isEqualTo(200);
+        HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bearer.statusCode()).isEqualTo(200);
+
+        TestAccess.publish(stored.revoke(java.time.Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.get("/api/session").statusCode() == 401);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(401);
+    }
+
+    static HttpResponse<String> signIn(String token, String fetchSite) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)));
+        if (fetchSite != null) {
+            request.header("Sec-Fetch-Site", fetchSite);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A browser's session: the cookies that signing in set, sent back as a browser would (same site). */
+    record Session(String cookie, List<String> setCookies) {
+
+        static Session open(HttpResponse<String> signedIn) {
+            assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+            assertThat(signedIn.headers().firstValue("Location")).hasValue("/");
+            List<String> set = signedIn.headers().allValues("Set-Cookie");
+            String cookie = set.stream().map(c -> c.split(";", 2)[0]).collect(java.util.stream.Collectors.joining("; "));
+            return new Session(cookie, set);
+        }
+
+        HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie);
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> post(String path, String json, String csrf) throws IOException, InterruptedException {
+            HttpRequest.Builder r = request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            if (csrf != null) {
+                r.header("X-CSRF-TOKEN", csrf);
+            }
+            return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -300,6 +441,8 @@ class DashboardIT {
         assertThat(json(answered).get("observations").get(0).asText()).isEqualTo("Mobile converts at 1.2%");
         assertThat(Json.mapper().readTree(insightsBodies.get(insightsBodies.size() - 1)))
                 .isEqualTo(Json.mapper().readTree("{\"hours\":24,\"breakdown\":\"device\"}"));
+        // the aggregator calls the service with its own token (the caller's scope was checked here)
+        assertThat(insightsAuthorization.get(insightsAuthorization.size() - 1)).isEqualTo(TestAccess.bearer(TestAccess.ADMIN_TOKEN));
 
         // the service's own refusal goes back as it is, a problem still
         insightsWill(400, "application/problem+json", "{\"title\":\"invalid request\",\"status\":400,\"detail\":\"must be positive\","

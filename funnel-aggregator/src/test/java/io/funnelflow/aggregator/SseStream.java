@@ -2,6 +2,7 @@ package io.funnelflow.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.testing.TestAccess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +25,14 @@ final class SseStream implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile String contentType;
 
+    /** A stream read with the tests' admin token. */
     SseStream(HttpClient http, URI uri) {
-        response = http.sendAsync(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+        this(http, TestAccess.request(uri));
+    }
+
+    /** A stream of this request (its credentials: a token, or a session cookie). */
+    SseStream(HttpClient http, HttpRequest.Builder request) {
+        response = http.sendAsync(request.header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofLines());
         response.thenAcceptAsync(r -> {
             contentType = r.headers().firstValue("Content-Type").orElse("");

@@ -349,6 +349,142 @@ class IngestIT {
         assertThat(find(on, anon + "-x").revenue()).isEqualByComparingTo("42.00");
     }
 
+    /** The RudderStack Node SDK's requests as it sends them: gzip, form content type, the key as Basic user. */
+    @Test
+    void theRudderStackNodeSdksRequestsAreAcceptedAsTheySendThem() throws Exception {
+        JsonNode captured;
+        try (var in = IngestIT.class.getResourceAsStream("/fixtures/rudderstack/rudder-sdk-node-3.0.13.requests.json")) {
+            captured = Json.mapper().readTree(in);
+        }
+        assertThat(captured).hasSize(2);
+        for (JsonNode request : captured) {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            JsonNode raw = request.get("rawHeaders");
+            for (int i = 0; i < raw.size(); i += 2) {
+                String name = raw.get(i).asText();
+                if (!List.of("host", "content-length", "connection").contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    headers.put(name, raw.get(i + 1).asText());
+                }
+            }
+            assertThat(headers).containsEntry("Content-Type", "application/x-www-form-urlencoded").containsEntry("Content-Encoding", "gzip");
+            // nothing changed but the credentials: our write key instead of the one it was captured with
+            headers.put("Authorization", IngestServer.basic(IngestServer.WRITE_KEY));
+            byte[] body = java.util.Base64.getDecoder().decode(request.get("body_base64").asText());
+            HttpResponse<String> r = server.post(request.get("path").asText(), body, headers, "application/x-www-form-urlencoded");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        List<TrackedEvent> on = eventsOf("anon-rs-1").stream().map(ConsumerRecord::value).toList();
+        assertThat(on).extracting(TrackedEvent::eventId).contains("rs-fixture-1", "rs-fixture-2");
+        TrackedEvent view = find(on, "rs-fixture-1");
+        assertThat(view.eventType()).isEqualTo("product_view");
+        assertThat(view.price()).isEqualByComparingTo("12.5");
+        assertThat(view.utmSource()).isEqualTo("google");
+        assertThat(find(on, "rs-fixture-2").revenue()).isEqualByComparingTo("25");
+    }
+
+    @Test
+    void anyContentTypeIsReadAsJsonOnTheSegmentEndpoints() throws Exception {
+        String anon = "anon-" + UUID.randomUUID();
+        String track = """
+                {"type":"track","event":"Signed Up","messageId":"%1$s-ct","anonymousId":"%1$s"}""".formatted(anon);
+        for (String type : new String[]{"application/x-www-form-urlencoded", "application/octet-stream", "text/html"}) {
+            HttpResponse<String> r = server.post("/v1/track", IngestServer.gzip(track),
+                    Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY)), type);
+            assertThat(r.statusCode()).as(type + " " + r.body()).isEqualTo(200);
+            HttpResponse<String> plain = server.post("/v1/batch", ("{\"batch\":[" + track.replace("-ct", "-" + type.length()) + "]}")
+                    .getBytes(StandardCharsets.UTF_8), Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY)), type);
+            assertThat(plain.statusCode()).as(type + " " + plain.body()).isEqualTo(200);
+        }
+        assertThat(eventsOf(anon)).hasSize(6);
+    }
+
+    /**
+     * A wrong key with a body whose mapping would never end (a product price of 1e100000000 summed into an
+     * order total) is answered 401 at once: the key is found and checked before anything is mapped.
+     */
+    @Test
+    void aWrongKeyWithAHostileBodyIsAnsweredAtOnce() throws Exception {
+        String hostile = """
+                {"writeKey":"not-a-key","event":"Order Completed","anonymousId":"a",
+                 "properties":{"products":[{"price":1e100000000,"quantity":1e100000000}]}}""";
+        HttpResponse<String> inBody = server.post("/v1/track", hostile.getBytes(StandardCharsets.UTF_8), Map.of(),
+                "application/json", Duration.ofSeconds(5));
+        assertThat(inBody.statusCode()).isEqualTo(401);
+        assertThat(json(inBody).get("field").asText()).isEqualTo("write_key");
+        HttpResponse<String> inHeader = server.post("/v1/batch", ("{\"batch\":[" + hostile + "]}").getBytes(StandardCharsets.UTF_8),
+                Map.of("Authorization", IngestServer.basic("not-a-key")), "application/json", Duration.ofSeconds(5));
+        assertThat(inHeader.statusCode()).isEqualTo(401);
+        // and with the right key, the same body is refused with the field and reason, also at once
+        HttpResponse<String> rightKey = server.post("/v1/track", hostile.replace("not-a-key", IngestServer.WRITE_KEY)
+                .getBytes(StandardCharsets.UTF_8), Map.of(), "application/json", Duration.ofSeconds(5));
+        assertThat(rightKey.statusCode()).isEqualTo(400);
+        assertThat(json(rightKey).get("field").asText()).isEqualTo("properties.products[0].price");
+        assertThat(json(rightKey).get("reason").asText()).isEqualTo("has more than 15 integer digits");
+    }
+
+    /**
+     * A refused event of nearly a megabyte used to be put on the rejected topic whole. JSON writers escape
+     * every character beyond the Basic Multilingual Plane as two \\u escapes, 12 bytes for 4, so its copy
+     * passed Kafka's record limit: the send failed and the client was told 503, an outage, for its own bad input.
+     */
+    @Test
+    void aRefusedEventOfNearlyAMegabyteIsA400NotAnOutage() throws Exception {
+        String session = session();
+        String body = """
+                {"event_type":"page_view","session_id":"%s","page_url":"https://shop.example/%s"}""".formatted(session, "\uD83D\uDC5F".repeat(250_000));
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).isLessThan(1 << 20);
+        HttpResponse<String> r = server.post("/api/track", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(json(r).get("field").asText()).isEqualTo("page_url");
+        assertThat(rejectedOf(session)).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("page_url");
+            assertThat(x.payload()).isNull();
+            assertThat(x.rawText()).startsWith("{\"event_type\":\"page_view\"").hasSizeLessThan(70_000);
+        });
+    }
+
+    /** Found by HostileInputIT: the HTTP server's own decompression answered broken gzip with a 500. */
+    @Test
+    void brokenGzipIsA400WithTheReasonWhateverTheHeadersSay() throws Exception {
+        byte[] gzip = IngestServer.gzip("{\"batch\":[{\"type\":\"track\",\"event\":\"x\",\"anonymousId\":\"a\"}]}");
+        byte[] truncated = java.util.Arrays.copyOf(gzip, gzip.length / 2);
+        byte[] corrupt = gzip.clone();
+        corrupt[gzip.length - 6] ^= 0x5a;
+        for (byte[] body : List.of(truncated, corrupt)) {
+            for (Map<String, String> headers : List.of(Map.of("Content-Encoding", "gzip"), Map.<String, String>of())) {
+                Map<String, String> h = new java.util.HashMap<>(headers);
+                h.put("Authorization", IngestServer.basic(IngestServer.WRITE_KEY));
+                HttpResponse<String> r = server.post("/v1/batch", body, h);
+                assertThat(r.statusCode()).as(headers + " " + r.body()).isEqualTo(400);
+                assertThat(json(r).get("field").asText()).isEqualTo("body");
+                assertThat(json(r).get("reason").asText()).contains("gzip");
+            }
+        }
+    }
+
+    /** Seed 001's own test of {@code POST /api/track}, exactly as documented, and its seed script's request. */
+    @Test
+    void theSeedTrackersRequestIsAnsweredWithOkAndId() throws Exception {
+        HttpResponse<String> r = server.post("/api/track", """
+                {"event_type": "page_view", "session_id": "test-session-123", "page_url": "/test", "metadata": {"test": true}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = json(r);
+        assertThat(answer.get("ok").asBoolean()).isTrue();
+        assertThat(answer.get("id").asText()).isNotBlank().isEqualTo(answer.get("event_id").asText());
+        assertThat(answer.get("success").asBoolean()).as("today's fields are still there").isTrue();
+
+        // scripts/seed_events.py: a Python datetime.utcnow().isoformat() timestamp, without offset
+        String session = session();
+        String naive = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(3).toString();
+        HttpResponse<String> seeded = server.post("/api/track", """
+                {"event_type": "ad_click", "session_id": "%s", "timestamp": "%s", "utm_source": "google",
+                 "device": "mobile", "metadata": {}}""".formatted(session, naive));
+        assertThat(seeded.statusCode()).as(seeded.body()).isEqualTo(200);
+        assertThat(json(seeded).get("ok").asBoolean()).isTrue();
+        assertThat(eventsOf(session)).singleElement().satisfies(rec ->
+                assertThat(rec.value().timestamp()).isEqualTo(java.time.LocalDateTime.parse(naive).toInstant(java.time.ZoneOffset.UTC)));
+    }
+
     @Test
     void browserTrackersOnOtherSitesMayPost() throws Exception {
         var preflight = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url("/api/batch")))

@@ -1,5 +1,6 @@
 package io.funnelflow.ingest;
 
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,12 +30,15 @@ final class IngestServer implements AutoCloseable {
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", bootstrap);
         props.put("funnelflow.ingest.write-keys", WRITE_KEY + ",other-site-key");
+        props.putAll(TestAccess.properties(bootstrap));
         props.putAll(extra);
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
     EmbeddedServer embedded() {
         return server;
+    ApplicationContext context() {
+        return server.getApplicationContext();
     }
 
     String url(String path) {
@@ -49,10 +54,24 @@ final class IngestServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) {
+        return post(path, body, headers, "application/json");
+    }
+
+    HttpResponse<String> post(String path, byte[] body, Map<String, String> headers, String contentType) {
+        return post(path, body, headers, contentType, Duration.ofSeconds(30));
+    }
+
+    /** A request that must be answered within {@code timeout} (the test fails on a hang instead of waiting for it). */
+    HttpResponse<String> post(String path, byte[] body, Map<String, String> headers, String contentType, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+        headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                request.header(name, value);
+            }
+        });
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -63,9 +82,10 @@ final class IngestServer implements AutoCloseable {
         }
     }
 
+    /** A GET with the tests' admin token. */
     HttpResponse<String> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path)).build(),
+            return http.send(TestAccess.request("http://127.0.0.1:" + server.getPort() + path).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -55,7 +55,12 @@ public class InsightsService {
 
     /** Insights over posted metrics. */
     public Insights forMetrics(Metrics metrics) {
-        MetricsValidator.check(metrics);
+        return forMetrics(metrics, true);
+    }
+
+    /** @param revenueMeasured false for metrics without revenue (the seed's flat counts): no fact speaks of it */
+    public Insights forMetrics(Metrics metrics, boolean revenueMeasured) {
+        MetricsValidator.check(metrics, revenueMeasured);
         String breakdown = metrics.breakdown() == null ? Breakdowns.DEFAULT : Breakdowns.parse(metrics.breakdown());
         String version;
         try {

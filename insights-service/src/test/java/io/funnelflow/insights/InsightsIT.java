@@ -6,8 +6,10 @@ import io.funnelflow.contract.json.Json;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
+import io.funnelflow.testing.RouteAccess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +78,7 @@ class InsightsIT {
     static ServiceProcess aggregator;
     static EmbeddedServer insights;
     static KafkaProducer<String, TrackedEvent> producer;
+    static String readToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -82,11 +86,13 @@ class InsightsIT {
         String jdbcUrl = SharedPostgres.newDatabase("insights_it");
         int port = Ports.free();
         Path jar = Path.of("..", "funnel-aggregator", "target", "funnel-aggregator.jar").toAbsolutePath().normalize();
-        aggregator = ServiceProcess.start("funnel-aggregator", jar, "http://127.0.0.1:" + port,
-                Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_JDBC_URL", jdbcUrl,
-                        "FUNNELFLOW_JDBC_USER", SharedPostgres.user(), "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
-                        "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port),
-                        "FUNNELFLOW_DATA_DIR", Files.createTempDirectory("insights-it-aggregator").toString()),
+        readToken = TestAccess.readToken();
+        Map<String, String> env = new HashMap<>(Map.of("FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_JDBC_URL", jdbcUrl,
+                "FUNNELFLOW_JDBC_USER", SharedPostgres.user(), "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(),
+                "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(port),
+                "FUNNELFLOW_DATA_DIR", Files.createTempDirectory("insights-it-aggregator").toString()));
+        env.putAll(TestAccess.environment());
+        aggregator = ServiceProcess.start("funnel-aggregator", jar, "http://127.0.0.1:" + port, env,
                 "384m", Path.of("target", "it-logs", "funnel-aggregator.log"), Duration.ofSeconds(180));
 
         Properties props = new Properties();
@@ -99,6 +105,7 @@ class InsightsIT {
         config.put("micronaut.server.port", -1);
         config.put("micronaut.http.services.aggregator.url", aggregator.url());
         config.put("funnelflow.llm.model", "");
+        config.putAll(TestAccess.properties());
         insights = ApplicationContext.run(EmbeddedServer.class, config);
     }
 
@@ -231,7 +238,7 @@ class InsightsIT {
         long purchases = sent.stream().filter(s -> s.steps() == FUNNEL.size()).count();
         long events = sent.stream().mapToLong(Shopper::steps).sum();
         await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(aggregator.url() + "/api/analytics?hours=48")).build(),
+            HttpResponse<String> r = HTTP.send(TestAccess.request(aggregator.url() + "/api/analytics?hours=48").build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode kpis = Json.mapper().readTree(r.body());
             long counted = 0;
@@ -244,8 +251,19 @@ class InsightsIT {
         });
     }
 
+    @Test
+    void everyRouteButHealthNeedsATokenAndAskingTheAnalystNeedsAdmin() {
+        Set<String> open = Set.of("/health", "/health/**");
+        assertThat(RouteAccess.violations(insights.getApplicationContext(), insights.getURL().toString(), readToken, open)).isEmpty();
+        assertThat(RouteAccess.publicRoutes(insights.getApplicationContext(), open))
+                .containsExactlyInAnyOrder("GET /health", "HEAD /health", "GET /health/{selector}", "HEAD /health/{selector}");
+        assertThat(RouteAccess.needsAdmin(RouteAccess.routes(insights.getApplicationContext()).stream()
+                .filter(r -> r.getUriMatchTemplate().toString().equals("/api/insights")).findFirst().orElseThrow())).isTrue();
+        assertThat(RouteAccess.health(insights.getURL().toString(), null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
+    }
+
     static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(insights.getURL() + "/api/insights"))
+        return HTTP.send(TestAccess.request(insights.getURL() + "/api/insights")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code funnelflow up}: the whole platform on this machine, until Ctrl-C. */
 @Command(name = "funnelflow", mixinStandardHelpOptions = true,
         description = "Runs FunnelFlow on this machine.",
-        subcommands = FunnelFlowCommand.Up.class)
+        subcommands = {FunnelFlowCommand.Up.class, CredentialsCommand.Tokens.class, CredentialsCommand.Keys.class})
 public final class FunnelFlowCommand implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FunnelFlowCommand.class);
@@ -81,6 +81,7 @@ public final class FunnelFlowCommand implements Runnable {
                   Kafka                    %s
                   PostgreSQL               %s   (user postgres, no password)
                   Write key                %s
+                  Admin token              %s
                   Data and logs            %s
                   Memory (RSS)             %.0f MB in all:%s
 
@@ -88,6 +89,8 @@ public final class FunnelFlowCommand implements Runnable {
                 """,
                 c.serviceUrl(Service.AGGREGATOR), c.serviceUrl(Service.INGEST), c.serviceUrl(Service.PREDICTION),
                 c.serviceUrl(Service.INSIGHTS), stack.kafkaBootstrap(), stack.jdbcUrl(), stack.writeKey(),
+                stack.adminToken() + (stack.adminTokenFromEnvironment() ? "   (from FUNNELFLOW_API_TOKENS)"
+                        : "   (kept in " + c.adminTokenFile() + "; sign in to the dashboard with it)"),
                 c.dataDir(), total / 1e6, perProcess);
         out.flush();
     }

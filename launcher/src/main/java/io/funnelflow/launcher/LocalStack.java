@@ -26,6 +26,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalKafka kafka;
     private final Map<Service, ServiceProcess> services = new LinkedHashMap<>();
     private String writeKey;
+    private String apiTokens;
 
     public LocalStack(StackConfig config, Map<String, String> env) {
         this.config = config;
@@ -43,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
         }
         Path data = config.dataDir();
         writeKey = config.writeKeys(env);
+        apiTokens = config.apiTokens(env);
+        String sessionSecret = config.sessionSecret(env);
         LOG.info("Starting PostgreSQL on 127.0.0.1:{} (data in {})", config.postgresPort(), data.resolve("postgres"));
         postgres = LocalPostgres.start(data.resolve("postgres"), config.postgresPort(), "funnelflow");
         LOG.info("Starting Kafka on 127.0.0.1:{} (data in {})", config.kafkaPort(), data.resolve("kafka"));
@@ -55,6 +58,8 @@ public final class LocalStack implements AutoCloseable {
         serviceEnv.put("FUNNELFLOW_JDBC_USER", postgres.user());
         serviceEnv.put("FUNNELFLOW_JDBC_PASSWORD", "");
         serviceEnv.put("FUNNELFLOW_WRITE_KEYS", writeKey);
+        serviceEnv.put("FUNNELFLOW_API_TOKENS", apiTokens);
+        serviceEnv.put("FUNNELFLOW_SESSION_SECRET", sessionSecret);
         serviceEnv.put("FUNNELFLOW_DATA_DIR", data.toString());
         for (Service s : Service.values()) {
             serviceEnv.put(s.portVariable(), String.valueOf(config.servicePorts().get(s)));
@@ -83,6 +88,17 @@ public final class LocalStack implements AutoCloseable {
 
     public String writeKey() {
         return writeKey;
+    }
+
+    /** The admin token the banner shows: the first of FUNNELFLOW_API_TOKENS, or the one of the data directory. */
+    public String adminToken() {
+        return apiTokens.split(",")[0].trim();
+    }
+
+    /** Whether the admin token came from the environment rather than the data directory. */
+    public boolean adminTokenFromEnvironment() {
+        String configured = env.get("FUNNELFLOW_API_TOKENS");
+        return configured != null && !configured.isBlank();
     }
 
     public StackConfig config() {

@@ -2,9 +2,15 @@ package io.funnelflow.launcher;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import io.funnelflow.contract.credential.Credential;
+import io.funnelflow.contract.credential.Secrets;
+
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -96,6 +102,63 @@ public record StackConfig(
         Files.createDirectories(dataDir);
         Files.writeString(file, key + "\n");
         return key;
+    }
+
+    /** Where the admin token made for this data directory is kept (owner-only). */
+    public Path adminTokenFile() {
+        return dataDir.resolve("admin-token");
+    }
+
+    /** The Kafka bootstrap the local stack's broker answers on. */
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /**
+     * The admin tokens: {@code FUNNELFLOW_API_TOKENS} when set, else one made once for this data
+     * directory and kept in {@link #adminTokenFile()}, readable by its owner only.
+     */
+    public String apiTokens(Map<String, String> env) throws IOException {
+        String configured = env.get("FUNNELFLOW_API_TOKENS");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return ownerOnlySecret(adminTokenFile(), () -> Secrets.newSecret(Credential.Kind.API_TOKEN));
+    }
+
+    /**
+     * The secret that signs dashboard sessions: {@code FUNNELFLOW_SESSION_SECRET} when set, else one made
+     * once for this data directory ({@code session-secret}, owner-only), so that every aggregator of the
+     * stack accepts the same sessions and a restart keeps them.
+     */
+    public String sessionSecret(Map<String, String> env) throws IOException {
+        String configured = env.get("FUNNELFLOW_SESSION_SECRET");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return ownerOnlySecret(dataDir.resolve("session-secret"), () -> {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        });
+    }
+
+    /** The secret in {@code file}, made (0600, atomically: a second launcher reads the first one's) when missing. */
+    private String ownerOnlySecret(Path file, java.util.function.Supplier<String> make) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createDirectories(dataDir);
+            Path tmp = Files.createTempFile(dataDir, ".secret", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(tmp, make.get() + "\n");
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException someoneElse) {
+                // made at the same moment by another launcher: use theirs
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return Files.readString(file).trim();
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

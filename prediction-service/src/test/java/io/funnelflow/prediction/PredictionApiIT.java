@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
 import io.funnelflow.testing.docs.ApiDocsAssertions;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -41,6 +42,7 @@ class PredictionApiIT {
         props.put("funnelflow.data-dir", Files.createTempDirectory("prediction-api-it").toString());
         props.put("funnelflow.prediction.group-id", "prediction-api-it");
         props.put(FailureRoutes.ENABLED, "true");
+        props.putAll(TestAccess.properties());
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
@@ -52,7 +54,8 @@ class PredictionApiIT {
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request.header("Authorization", TestAccess.bearer(TestAccess.ADMIN_TOKEN)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String path) throws Exception {

@@ -6,6 +6,7 @@ import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.TestAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +49,12 @@ class SimulatorIT {
         Path data = Files.createTempDirectory("simulator-it");
         int ingestPort = Ports.free();
         int aggregatorPort = Ports.free();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "FUNNELFLOW_KAFKA_BOOTSTRAP", bootstrap, "FUNNELFLOW_WRITE_KEYS", KEY,
                 "FUNNELFLOW_INGEST_PORT", String.valueOf(ingestPort), "FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(aggregatorPort),
                 "FUNNELFLOW_JDBC_URL", jdbc, "FUNNELFLOW_JDBC_USER", SharedPostgres.user(),
-                "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(), "FUNNELFLOW_DATA_DIR", data.toString());
+                "FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password(), "FUNNELFLOW_DATA_DIR", data.toString()));
+        env.putAll(TestAccess.environment());
         Path logs = Path.of("target", "it-logs");
         ingest = ServiceProcess.start("ingest-service", jar("ingest-service"), "http://127.0.0.1:" + ingestPort, env, "256m",
                 logs.resolve("ingest-service.log"), Duration.ofSeconds(120));
@@ -152,7 +154,7 @@ class SimulatorIT {
     }
 
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(aggregator.url() + path)).build(),
+        HttpResponse<String> r = HTTP.send(TestAccess.request(aggregator.url() + path).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());

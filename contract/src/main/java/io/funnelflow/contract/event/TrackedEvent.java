@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,24 +70,41 @@ public record TrackedEvent(
         return notBlank(userId) ? userId : null;
     }
 
-    /** The client time corrected for clock skew: {@code timestamp + (receivedAt - sentAt)}. */
+    /**
+     * The client time corrected for clock skew: {@code timestamp + (receivedAt - sentAt)}, to the
+     * microsecond. A raw time outside the range any clock can show ({@link EventValidator#RAW_EARLIEST}
+     * to {@link EventValidator#RAW_LATEST}) is not corrected: the validator refuses it by name.
+     */
     public static Instant correctedTime(Instant timestamp, Instant sentAt, Instant receivedAt) {
         if (timestamp == null) {
-            return receivedAt;
+            return micros(receivedAt);
         }
-        if (sentAt == null || receivedAt == null) {
-            return timestamp;
+        if (sentAt == null || receivedAt == null || !plausible(timestamp) || !plausible(sentAt) || !plausible(receivedAt)) {
+            return micros(timestamp);
         }
-        return timestamp.plus(Duration.between(sentAt, receivedAt));
+        return micros(timestamp.plus(Duration.between(sentAt, receivedAt)));
+    }
+
+    private static boolean plausible(Instant t) {
+        return !t.isBefore(EventValidator.RAW_EARLIEST) && t.isBefore(EventValidator.RAW_LATEST);
+    }
+
+    /**
+     * The platform's own times have microseconds at most, the precision PostgreSQL stores: JDBC rounds
+     * finer ones to the nearest microsecond, which can carry a time into the next millisecond, while the
+     * stream counts by the millisecond it truncates to. Truncating once, here, keeps the two agreeing.
+     */
+    private static Instant micros(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**
      * This event as the server accepts it: its id (given or generated), the server's receive time
-     * and the skew-corrected event time.
+     * and the skew-corrected event time, both to the microsecond.
      */
     public TrackedEvent accepted(String id, Instant received, Instant effectiveSentAt) {
         Instant sent = sentAt != null ? sentAt : effectiveSentAt;
-        return new TrackedEvent(id, eventType, timestamp, sent, received, correctedTime(timestamp, sent, received),
+        return new TrackedEvent(id, eventType, timestamp, sent, micros(received), correctedTime(timestamp, sent, received),
                 sessionId, userId, anonymousId, pageUrl, referrer, utmSource, utmMedium, utmCampaign, platform, device,
                 productId, productName, price, quantity, revenue, currency, metadata);
     }

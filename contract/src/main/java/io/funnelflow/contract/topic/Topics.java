@@ -1,5 +1,6 @@
 package io.funnelflow.contract.topic;
 
+import io.funnelflow.contract.credential.Credential;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
@@ -50,8 +51,16 @@ public final class Topics {
     public static final Topic<String, TrackedEvent> LATE_EVENTS =
             new Topic<>("funnelflow.aggregator.late-events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
 
+    /**
+     * API tokens and write keys (hashed), keyed by credential id; compacted, one partition, so that every
+     * service reads the whole set into memory at start and follows creations and revocations.
+     */
+    public static final Topic<String, Credential> CREDENTIALS =
+            new Topic<>("funnelflow.credentials", Serdes.String(), JsonSerde.of(Credential.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS);
+            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS, CREDENTIALS);
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -67,10 +76,13 @@ public final class Topics {
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = ALL.stream()
-                .map(Topic::name)
-                .filter(name -> !existing.contains(name))
-                .map(name -> new NewTopic(name, partitions, replicationFactor)
-                        .configs(Map.of("compression.type", "producer")))
+                .filter(topic -> !existing.contains(topic.name()))
+                .map(topic -> {
+                    Map<String, String> configs = new java.util.HashMap<>(topic.configs());
+                    configs.putIfAbsent("compression.type", "producer");
+                    return new NewTopic(topic.name(), topic.partitions() > 0 ? topic.partitions() : partitions, replicationFactor)
+                            .configs(configs);
+                })
                 .toList();
         try {
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -27,12 +27,19 @@ public final class Downstream {
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
+    private final String authorization;
 
     /** A JSON answer of the service: status, content type ({@code application/json} or a problem's) and body, passed on as they are. */
     public record Answer(int status, String contentType, String body) {
     }
 
     public Downstream(String name, String baseUrl, Duration timeout) {
+        this(name, baseUrl, timeout, null);
+    }
+
+    /** @param authorization the {@code Authorization} header sent with every call (this service's token), or null */
+    public Downstream(String name, String baseUrl, Duration timeout, String authorization) {
+        this.authorization = authorization;
         this.name = Objects.requireNonNull(name);
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
         this.timeout = timeout;
@@ -60,6 +67,9 @@ public final class Downstream {
     private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
         HttpResponse<String> response;
         try {
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
             response = http.send(request.timeout(timeout).header("Accept", "application/json, application/problem+json").build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException | ConnectException e) {

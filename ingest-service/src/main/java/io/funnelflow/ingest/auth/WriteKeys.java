@@ -6,17 +6,30 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * The write keys that may send events. A key identifies a site; like Segment's, it is not a secret
- * from the browser, but nothing is taken without one.
+ * The write keys that may send events: those of {@code FUNNELFLOW_WRITE_KEYS} and those stored (hashed)
+ * on {@code funnelflow.credentials} by {@code ./funnelflow keys create}. A key identifies a site; like
+ * Segment's, it is not a secret from the browser, but nothing is taken without one.
  */
 public final class WriteKeys {
 
     private final List<byte[]> keys;
     private final String first;
+    private final Predicate<String> stored;
 
+    /** Only the keys given; none stored. */
     public WriteKeys(String commaSeparated) {
+        this(commaSeparated, key -> false);
+    }
+
+    /**
+     * @param commaSeparated the keys of the environment (at least one: the demo store sends with the first)
+     * @param stored         whether a key is a valid stored one
+     */
+    public WriteKeys(String commaSeparated, Predicate<String> stored) {
+        this.stored = stored;
         if (commaSeparated == null || commaSeparated.isBlank()) {
             throw new IllegalStateException("No write keys are configured: set FUNNELFLOW_WRITE_KEYS (comma-separated)");
         }
@@ -36,7 +49,7 @@ public final class WriteKeys {
         return first;
     }
 
-    /** Whether {@code key} is one of ours, compared in constant time. */
+    /** Whether {@code key} is one of ours: configured ones compared in constant time, stored ones by hash. */
     public boolean isValid(String key) {
         if (key == null || key.isEmpty()) {
             return false;
@@ -46,7 +59,7 @@ public final class WriteKeys {
         for (byte[] k : keys) {
             found |= MessageDigest.isEqual(k, candidate);
         }
-        return found;
+        return found || stored.test(key);
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.funnelflow.ingest.kafka;
 
 import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.contract.event.MetadataLimits;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
 import io.funnelflow.ingest.track.EventIntake;
 import io.funnelflow.service.metrics.KafkaMeters;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.funnelflow.service.security.Credentials;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -54,13 +56,20 @@ public class IngestBeans {
 
     @Singleton
     EventIntake intake(Producer<byte[], byte[]> producer,
-                       @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance) {
-        return new EventIntake(new EventValidator(futureTolerance), new KafkaEventSink(producer));
+                       @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance,
+                       @Value("${funnelflow.ingest.metadata.max-keys:100}") int maxKeys,
+                       @Value("${funnelflow.ingest.metadata.max-key-length:100}") int maxKeyLength,
+                       @Value("${funnelflow.ingest.metadata.max-value-length:2048}") int maxValueLength,
+                       @Value("${funnelflow.ingest.metadata.max-depth:5}") int maxDepth,
+                       @Value("${funnelflow.ingest.metadata.max-array-length:100}") int maxArrayLength,
+                       @Value("${funnelflow.ingest.metadata.max-bytes:16384}") int maxBytes) {
+        MetadataLimits limits = new MetadataLimits(maxKeys, maxKeyLength, maxValueLength, maxDepth, maxArrayLength, maxBytes);
+        return new EventIntake(new EventValidator(futureTolerance, limits), new KafkaEventSink(producer));
     }
 
     @Singleton
-    WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys) {
-        return new WriteKeys(keys);
+    WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys, Credentials credentials) {
+        return new WriteKeys(keys, key -> credentials.writeKey(key).isPresent());
     }
 
     @Singleton

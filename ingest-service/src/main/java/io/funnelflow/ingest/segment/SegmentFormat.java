@@ -3,11 +3,12 @@ package io.funnelflow.ingest.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.funnelflow.contract.event.EventType;
+import io.funnelflow.contract.event.Numbers;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.event.Violation;
-import io.funnelflow.contract.json.Instants;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.ingest.track.Bodies;
+import io.funnelflow.ingest.track.BodyFormat;
 import io.funnelflow.ingest.track.BodyRejectedException;
 import io.funnelflow.ingest.track.Candidate;
 import io.funnelflow.ingest.track.Envelope;
@@ -17,7 +18,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,8 +64,47 @@ public final class SegmentFormat {
     private static final Pattern TABLET = Pattern.compile("iPad|Tablet|PlayBook|Silk", Pattern.CASE_INSENSITIVE);
     private static final Pattern MOBILE = Pattern.compile("Mobi|iPhone|iPod|Android", Pattern.CASE_INSENSITIVE);
     private static final String[] WRITE_KEY = {"writeKey", "write_key"};
+    private static final List<String> WRITE_KEY_FIELDS = List.of(WRITE_KEY);
+
+    /** {@code /v1/batch} and {@code /v1/import}. */
+    public static final BodyFormat BATCH = new BodyFormat() {
+        @Override
+        public String eventsField() {
+            return "batch";
+        }
+
+        @Override
+        public List<String> writeKeyFields() {
+            return WRITE_KEY_FIELDS;
+        }
+
+        @Override
+        public Envelope read(byte[] json, int maxEvents) {
+            return batch(Bodies.parse(json), maxEvents);
+        }
+    };
 
     private SegmentFormat() {
+    }
+
+    /** {@code /v1/track}, {@code /v1/page} …: the body is one message of the call's type. */
+    public static BodyFormat single(Call call) {
+        return new BodyFormat() {
+            @Override
+            public String eventsField() {
+                return null;
+            }
+
+            @Override
+            public List<String> writeKeyFields() {
+                return WRITE_KEY_FIELDS;
+            }
+
+            @Override
+            public Envelope read(byte[] json, int maxEvents) {
+                return single(call, Bodies.parse(json));
+            }
+        };
     }
 
     /** {@code /v1/batch}: {@code {"batch": [...], "sentAt": ..., "writeKey": ...}}, each message with its {@code type}. */
@@ -271,9 +310,11 @@ public final class SegmentFormat {
         BigDecimal total = BigDecimal.ZERO;
         for (int i = 0; i < products.size(); i++) {
             JsonNode p = products.get(i);
-            BigDecimal price = decimal(p, "price");
-            BigDecimal qty = p.has("quantity") ? decimal(p, "quantity") : BigDecimal.ONE;
+            String path = "properties.products[" + i + "].";
+            BigDecimal price = decimal(p, "price", path);
+            BigDecimal qty = p.has("quantity") ? decimal(p, "quantity", path) : BigDecimal.ONE;
             if (price != null) {
+                // both are bounded (15 integer digits, 6 decimals), so the product and the sum stay small
                 total = total.add(price.multiply(qty == null ? BigDecimal.ONE : qty));
             }
         }
@@ -281,21 +322,43 @@ public final class SegmentFormat {
     }
 
     private static BigDecimal decimal(JsonNode node, String field) {
+        return decimal(node, field, "properties.");
+    }
+
+    /**
+     * A number property, bounded before anything is computed from it: a number node is judged by its
+     * digits, a string is parsed only when short enough to be a number.
+     */
+    private static BigDecimal decimal(JsonNode node, String field, String path) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
         }
+        BigDecimal value = null;
         if (v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (v.isTextual()) {
+            value = v.isFloatingPointNumber() && !v.isBigDecimal() ? finite(v.doubleValue(), path + field) : v.decimalValue();
+        } else if (v.isTextual()) {
             try {
-                return new BigDecimal(v.asText().trim());
+                value = Numbers.parse(v.asText());
             } catch (NumberFormatException e) {
-                // fall through
+                // not a number: said below
             }
         }
-        throw BodyRejectedException.invalid("properties." + field, "must be a number");
+        if (value == null) {
+            throw BodyRejectedException.invalid(path + field, "must be a number");
+        }
+        String problem = Numbers.amountProblem(value);
+        if (problem != null) {
+            throw BodyRejectedException.invalid(path + field, problem);
+        }
+        return value;
+    }
+
+    private static BigDecimal finite(double d, String field) {
+        if (!Double.isFinite(d)) {
+            throw BodyRejectedException.invalid(field, "must be a finite number");
+        }
+        return BigDecimal.valueOf(d);
     }
 
     private static Integer quantity(JsonNode props) {
@@ -319,11 +382,11 @@ public final class SegmentFormat {
         for (String f : fields) {
             JsonNode v = m.get(f);
             if (v != null && !v.isNull()) {
-                try {
-                    return v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : Instants.parse(v.asText());
-                } catch (DateTimeException | IndexOutOfBoundsException e) {
+                Instant t = Bodies.instantOf(v);
+                if (t == null) {
                     throw BodyRejectedException.invalid(f, "must be an ISO-8601 date-time such as 2026-11-22T10:15:30.000Z");
                 }
+                return t;
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.funnelflow.ingest.track;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
@@ -17,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * completes only when the sink has stored every event, accepted and rejected alike.
  */
 public final class EventIntake {
+
+    /** A refused event is kept whole on the rejected topic up to this size as JSON, else its first characters. */
+    static final int MAX_REJECTED_PAYLOAD_CHARS = 64 * 1024;
 
     private final EventValidator validator;
     private final EventSink sink;
@@ -36,7 +40,8 @@ public final class EventIntake {
                 rejected.add(reject(c, id, null, c.unreadable(), receivedAt, writes));
                 continue;
             }
-            TrackedEvent sent = c.event();
+            // free text loses its control characters here; identifiers and names keep theirs for the validator to refuse
+            TrackedEvent sent = EventValidator.stripFreeText(c.event());
             boolean generated = sent.eventId() == null;
             String id = generated ? EventIds.generate(writeKey, sent) : sent.eventId();
             TrackedEvent event = sent.accepted(id, receivedAt, envelope.sentAt());
@@ -54,9 +59,16 @@ public final class EventIntake {
 
     private IntakeResult.Rejected reject(Candidate c, String eventId, String key, Violation why, Instant receivedAt,
                                          Acks writes) {
-        var payload = c.raw() != null ? c.raw() : Json.mapper().valueToTree(c.event());
+        JsonNode payload = c.raw() != null ? c.raw() : Json.mapper().valueToTree(c.event());
+        String rawText = null;
+        String text = payload.toString();
+        if (text.length() > MAX_REJECTED_PAYLOAD_CHARS) {
+            // a refused event of nearly a megabyte would not fit a Kafka record with its envelope: keep its start
+            payload = null;
+            rawText = text.substring(0, MAX_REJECTED_PAYLOAD_CHARS) + "…";
+        }
         sink.reject(key != null ? key : eventId,
-                new RejectedEvent(RejectedEvent.STAGE_INGEST, eventId, why.field(), why.reason(), receivedAt, payload, null), writes);
+                new RejectedEvent(RejectedEvent.STAGE_INGEST, eventId, why.field(), why.reason(), receivedAt, payload, rawText), writes);
         return new IntakeResult.Rejected(c.index(), eventId, why.field(), why.reason());
     }
 }

@@ -20,6 +20,32 @@ public final class TrackFormat {
     private static final ObjectReader EVENT = Json.mapper().readerFor(TrackedEvent.class);
     private static final String[] WRITE_KEY = {"write_key", "writeKey"};
 
+    /** {@code /api/track}: the body is one event. */
+    public static final BodyFormat SINGLE = new BodyFormat() {
+        @Override
+        public String eventsField() {
+            return null;
+        }
+
+        @Override
+        public Envelope read(byte[] json, int maxEvents) {
+            return single(Bodies.parse(json));
+        }
+    };
+
+    /** {@code /api/batch}: {@code {"events": [...]}}. */
+    public static final BodyFormat BATCH_FORMAT = new BodyFormat() {
+        @Override
+        public String eventsField() {
+            return "events";
+        }
+
+        @Override
+        public Envelope read(byte[] json, int maxEvents) {
+            return batch(json, json.length, maxEvents);
+        }
+    };
+
     private TrackFormat() {
     }
 
@@ -39,6 +65,8 @@ public final class TrackFormat {
     /**
      * {@code /api/batch}: reads the body straight into events in one pass when every event maps, and
      * falls back to judging event by event (with each one's field and reason) when one does not.
+     *
+     * @param body the body, gzip or not
      */
     public static Envelope batch(byte[] body, int maxBytes, int maxEvents) {
         if (body != null && body.length > 0 && body.length <= maxBytes && body[0] == '{') {

@@ -2,7 +2,10 @@ package io.funnelflow.ingest.web;
 
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
+import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.track.BodyFormat;
+import io.funnelflow.ingest.track.BodyRejectedException;
+import io.funnelflow.ingest.track.BodyScan;
 import io.funnelflow.ingest.track.Envelope;
 import io.funnelflow.ingest.track.EventIntake;
 import io.micronaut.context.annotation.Value;
@@ -13,8 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The one path every ingest call takes, whatever its format: read the body, authenticate, rate-limit,
- * then judge and publish each event. Nothing is published for a request that fails any step before.
+ * The one path every ingest call takes, whatever its format: read the bounded body (gzip undone within
+ * the limit), find the write key (the header, or the body's top level by a streaming scan that also
+ * counts the events and converts nothing), authenticate, rate-limit, and only then map, judge and
+ * publish each event. Nothing is published for a request that fails any step before, and no work is
+ * done on the events of a request that is not authenticated.
  */
 @Singleton
 public class Ingestion {
@@ -47,8 +53,9 @@ public class Ingestion {
         if (headerKey.isPresent() && !writeKeys.isValid(headerKey.get())) {
             return CompletableFuture.completedFuture(new Outcome.Unauthorized("the write key is not valid"));
         }
-        Envelope envelope = format.read(body, maxBodyBytes, maxBatchEvents);
-        String key = headerKey.orElse(envelope.writeKey());
+        byte[] json = Bodies.inflate(body, maxBodyBytes);
+        BodyScan scan = BodyScan.of(json, format.eventsField(), format.writeKeyFields());
+        String key = headerKey.orElse(scan.writeKey());
         if (key == null) {
             return CompletableFuture.completedFuture(new Outcome.Unauthorized(
                     "a write key is required: as the HTTP Basic user name (empty password) or as write_key in the body"));
@@ -56,10 +63,15 @@ public class Ingestion {
         if (headerKey.isEmpty() && !writeKeys.isValid(key)) {
             return CompletableFuture.completedFuture(new Outcome.Unauthorized("the write key is not valid"));
         }
-        Optional<java.time.Duration> wait = rateLimiter.tryAcquire(key, envelope.candidates().size());
+        if (scan.events() > maxBatchEvents) {
+            throw BodyRejectedException.tooLarge(format.eventsField(),
+                    "holds " + scan.events() + " events; at most " + maxBatchEvents + " per batch");
+        }
+        Optional<java.time.Duration> wait = rateLimiter.tryAcquire(key, scan.events());
         if (wait.isPresent()) {
             return CompletableFuture.completedFuture(new Outcome.RateLimited(wait.get()));
         }
+        Envelope envelope = format.read(json, maxBatchEvents);
         return intake.submit(envelope, key, clock.instant()).thenApply(Outcome.Done::new);
     }
 }

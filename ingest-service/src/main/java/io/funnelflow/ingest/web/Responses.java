@@ -30,9 +30,12 @@ final class Responses {
     private Responses() {
     }
 
-    /** One event sent alone, accepted. */
+    /**
+     * One event sent alone, accepted. {@code ok} and {@code id} repeat {@code success} and
+     * {@code event_id} in the words of the seed tracker's API ({@code {"ok": true, "id": "…"}}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated) {
+    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated, boolean ok, String id) {
     }
 
     /** A batch: how many were accepted, which were refused and why, and the ids the server made. */
@@ -79,7 +82,7 @@ final class Responses {
                     .with("event_id", x.eventId()).response();
         }
         IntakeResult.Accepted a = r.accepted().get(0);
-        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null));
+        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null, true, a.eventId()));
     }
 
     /**

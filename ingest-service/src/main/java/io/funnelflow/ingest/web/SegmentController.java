@@ -1,7 +1,6 @@
 package io.funnelflow.ingest.web;
 
 import io.funnelflow.ingest.segment.SegmentFormat;
-import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.segment.SegmentFormat.Call;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -18,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The Segment HTTP tracking API, so that a site already instrumented with a Segment or RudderStack SDK
- * only changes its endpoint. Bodies may be gzip-compressed, as those SDKs send them.
+ * only changes its endpoint. Bodies may be gzip-compressed, as those SDKs send them, and are read as JSON
+ * whatever their content type, as Segment's and RudderStack's own servers do (RudderStack's Node SDK
+ * sends its gzipped batch as {@code application/x-www-form-urlencoded}).
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -32,51 +33,49 @@ public class SegmentController {
         this.meters = meters;
     }
 
-    @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/batch", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body,
-                (bytes, maxBytes, maxEvents) -> SegmentFormat.batch(Bodies.parse(bytes, maxBytes), maxEvents)), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, SegmentFormat.BATCH), Responses::batch);
     }
 
-    @Post(uri = "/import", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/import", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> importBatch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                           @Body byte[] body) {
         return batch(authorization, body);
     }
 
-    @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/track", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.TRACK, authorization, body);
     }
 
-    @Post(uri = "/page", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/page", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> page(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.PAGE, authorization, body);
     }
 
-    @Post(uri = "/screen", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/screen", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> screen(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.SCREEN, authorization, body);
     }
 
-    @Post(uri = "/identify", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/identify", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> identify(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.IDENTIFY, authorization, body);
     }
 
-    @Post(uri = "/alias", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/alias", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> alias(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.ALIAS, authorization, body);
     }
 
-    @Post(uri = "/group", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Post(uri = "/group", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> group(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
         return single(Call.GROUP, authorization, body);
     }
 
     private CompletableFuture<MutableHttpResponse<?>> single(Call call, String authorization, byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> SegmentFormat.single(call, Bodies.parse(bytes, maxBytes))),
-                Responses::single);
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, SegmentFormat.single(call)), Responses::single);
     }
 }

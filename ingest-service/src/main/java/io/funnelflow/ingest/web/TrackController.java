@@ -1,6 +1,5 @@
 package io.funnelflow.ingest.web;
 
-import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.track.TrackFormat;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
@@ -32,14 +31,13 @@ public class TrackController {
     @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, (bytes, maxBytes, maxEvents) -> TrackFormat.single(Bodies.parse(bytes, maxBytes))),
-                Responses::single);
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat.SINGLE), Responses::single);
     }
 
     /** {@code {"events": [...]}}, at most 500 events and 1 MiB; each event is judged on its own. */
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat::batch), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat.BATCH_FORMAT), Responses::batch);
     }
 }

@@ -43,12 +43,14 @@ public final class FactsEngine {
         f.put("sessions", Figure.count(p.sessions()));
         f.put("converted_sessions", Figure.count(p.convertedSessions()));
         f.put("conversion_rate", Figure.percent(p.convertedSessions(), p.sessions()));
-        f.put("revenue", Figure.of(p.revenue(), Unit.CURRENCY));
         f.put("purchases", Figure.count(p.purchases()));
         String label = f.get("sessions").text() + " sessions, " + f.get("converted_sessions").text() + " of them converted ("
-                + f.get("conversion_rate").text() + "), " + f.get("purchases").text() + " purchases, revenue "
-                + f.get("revenue").text();
-        if (p.purchases() > 0) {
+                + f.get("conversion_rate").text() + "), " + f.get("purchases").text() + " purchases";
+        if (p.revenue() != null) {
+            f.put("revenue", Figure.of(p.revenue(), Unit.CURRENCY));
+            label += ", revenue " + f.get("revenue").text();
+        }
+        if (p.purchases() > 0 && p.revenue() != null) {
             f.put("average_order_value", Figure.of(p.revenue().divide(BigDecimal.valueOf(p.purchases()), 2, RoundingMode.HALF_UP), Unit.CURRENCY));
             label += ", average order value " + f.get("average_order_value").text();
         }
@@ -200,7 +202,7 @@ public final class FactsEngine {
         facts.add(new Fact("change.conversion", FactKind.CHANGE_CONVERSION, null, "Conversion " + direction(c.get("change")) + " "
                 + abs(c.get("change")) + " (" + rateNow.text() + " against " + rateBefore.text() + " in the previous period)", c));
 
-        if (before.revenue().signum() > 0) {
+        if (now.revenue() != null && before.revenue() != null && before.revenue().signum() > 0) {
             Map<String, Figure> r = new LinkedHashMap<>();
             r.put("current", Figure.of(now.revenue(), Unit.CURRENCY));
             r.put("previous", Figure.of(before.revenue(), Unit.CURRENCY));

@@ -1,15 +1,58 @@
 package io.funnelflow.insights.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.event.EventValidator;
+import io.funnelflow.contract.event.Numbers;
+import io.funnelflow.contract.event.Texts;
+
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Iterator;
 import java.util.Map;
 
-/** Checks posted metrics before any fact is computed from them: the first problem names its field. */
+/**
+ * Checks posted metrics before any fact is computed from them: the first problem names its field. Every
+ * number is bounded as an amount (at most 15 integer digits and 6 decimals, finite) while still JSON,
+ * before it is read into a long or a BigDecimal: a JSON parser turns {@code 1e400} into an infinite
+ * double, and {@code 1e100000000} as a BigDecimal would make any sum unbounded. Labels and keys are names:
+ * at most 100 characters, without control characters or unpaired surrogates.
+ */
 public final class MetricsValidator {
+
+    static final int MAX_NAME_LENGTH = 100;
 
     private MetricsValidator() {
     }
 
+    /** Bounds every number of a metrics body, in place, before it is mapped. */
+    public static void numbers(String path, JsonNode node) {
+        if (node.isNumber()) {
+            String problem = node.isFloatingPointNumber() && !node.isBigDecimal()
+                    ? Numbers.problem(node.doubleValue(), Numbers.MAX_AMOUNT_DECIMALS)
+                    : Numbers.amountProblem(node.decimalValue());
+            if (problem != null) {
+                throw new BadInputException(path, problem);
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                numbers(path + "." + e.getKey(), e.getValue());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                numbers(path + "[" + i + "]", node.get(i));
+            }
+        }
+    }
+
     public static Metrics check(Metrics m) {
+        return check(m, true);
+    }
+
+    /** @param revenueRequired false for metrics that do not measure revenue (the seed's flat counts) */
+    public static Metrics check(Metrics m, boolean revenueRequired) {
+        time("metrics.from", m.from());
+        time("metrics.to", m.to());
         if (m.from() != null && m.to() != null && !m.from().isBefore(m.to())) {
             throw new BadInputException("metrics.from", "must be before metrics.to");
         }
@@ -22,6 +65,7 @@ public final class MetricsValidator {
             if (s == null || s.label() == null || s.label().isBlank()) {
                 throw new BadInputException(field + ".label", "is required");
             }
+            name(field + ".label", s.label());
             if (s.count() < 0) {
                 throw new BadInputException(field + ".count", "must not be negative");
             }
@@ -29,14 +73,15 @@ public final class MetricsValidator {
                 throw new BadInputException(field + ".count", "must not exceed the previous step's count (sessions reaching a step in order)");
             }
         }
-        period("metrics.current", m.current(), true);
-        period("metrics.previous", m.previous(), false);
+        period("metrics.current", m.current(), true, revenueRequired);
+        period("metrics.previous", m.previous(), false, revenueRequired);
         if (!m.segments().isEmpty()) {
             Breakdowns.parse(m.breakdown() == null ? Breakdowns.DEFAULT : m.breakdown());
         }
         segments("metrics.segments", m.segments());
         segments("metrics.devices", m.devices());
         for (Map.Entry<String, BigDecimal> e : m.revenueBySource().entrySet()) {
+            name("metrics.revenue_by_source", e.getKey());
             if (e.getValue() == null || e.getValue().signum() < 0) {
                 throw new BadInputException("metrics.revenue_by_source." + e.getKey(), "must be a non-negative amount");
             }
@@ -52,7 +97,26 @@ public final class MetricsValidator {
         return m;
     }
 
-    private static void period(String field, Metrics.Period p, boolean required) {
+    private static void time(String field, Instant t) {
+        if (t != null && (t.isBefore(EventValidator.RAW_EARLIEST) || !t.isBefore(EventValidator.RAW_LATEST))) {
+            throw new BadInputException(field, "must lie between " + EventValidator.RAW_EARLIEST + " and " + EventValidator.RAW_LATEST);
+        }
+    }
+
+    private static void name(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > MAX_NAME_LENGTH) {
+            throw new BadInputException(field, "is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        String problem = Texts.problem(value);
+        if (problem != null) {
+            throw new BadInputException(field, problem);
+        }
+    }
+
+    private static void period(String field, Metrics.Period p, boolean required, boolean revenueRequired) {
         if (p == null) {
             if (required) {
                 throw new BadInputException(field, "is required: {sessions, converted_sessions, revenue, purchases, cart_sessions, abandoned_carts}");
@@ -68,13 +132,14 @@ public final class MetricsValidator {
         if (p.abandonedCarts() > p.cartSessions()) {
             throw new BadInputException(field + ".abandoned_carts", "must not exceed cart_sessions");
         }
-        if (p.revenue() == null || p.revenue().signum() < 0) {
+        if (p.revenue() == null ? revenueRequired : p.revenue().signum() < 0) {
             throw new BadInputException(field + ".revenue", "is required: a non-negative amount");
         }
     }
 
     private static void segments(String field, Map<String, Metrics.Segment> segments) {
         segments.forEach((value, s) -> {
+            name(field, value);
             if (s == null || s.sessions() < 0 || s.converted() < 0) {
                 throw new BadInputException(field + "." + value, "needs non-negative sessions and converted");
             }

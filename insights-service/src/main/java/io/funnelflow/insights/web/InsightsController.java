@@ -7,7 +7,9 @@ import io.funnelflow.insights.InsightsService;
 import io.funnelflow.insights.analyst.Insights;
 import io.funnelflow.insights.metrics.BadInputException;
 import io.funnelflow.insights.metrics.Breakdowns;
+import io.funnelflow.insights.metrics.FlatMetrics;
 import io.funnelflow.insights.metrics.Metrics;
+import io.funnelflow.insights.metrics.MetricsValidator;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -22,6 +24,8 @@ import java.util.stream.Collectors;
 /**
  * {@code POST /api/insights} with {@code {"hours": N, "breakdown": "..."}} (numbers from the
  * aggregator) or {@code {"metrics": {...}}}; {@code POST /api/generate_insights} takes the metrics shape.
+ * Both also take the seed tracker's flat counts, {@code {"metrics": {"ad_clicks": …, "landings": …,
+ * "product_views": …, "adds": …, "purchases": …}}} ({@link FlatMetrics}).
  */
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -50,7 +54,7 @@ public class InsightsController {
             if (request.has("hours")) {
                 throw new BadInputException("hours", "cannot be combined with metrics: the metrics already cover their range");
             }
-            return insights.forMetrics(metrics(request.get("metrics")));
+            return explain(request.get("metrics"));
         }
         return insights.forRange(hours(request.get("hours")), breakdown(request.get("breakdown")));
     }
@@ -61,7 +65,17 @@ public class InsightsController {
         if (!request.has("metrics")) {
             throw new BadInputException("metrics", "is required: the measured numbers to explain");
         }
-        return insights.forMetrics(metrics(request.get("metrics")));
+        return explain(request.get("metrics"));
+    }
+
+    private Insights explain(JsonNode metrics) {
+        if (metrics != null && metrics.isObject()) {
+            MetricsValidator.numbers("metrics", metrics);
+            if (FlatMetrics.isFlat(metrics)) {
+                return insights.forMetrics(FlatMetrics.read(metrics), false);
+            }
+        }
+        return insights.forMetrics(metrics(metrics));
     }
 
     private static JsonNode object(JsonNode body) {
@@ -98,7 +112,8 @@ public class InsightsController {
     private static Metrics metrics(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new BadInputException("metrics", "must be an object with funnel and current (and optionally previous, "
-                    + "segments, devices, revenue_by_source, events_by_hour)");
+                    + "segments, devices, revenue_by_source, events_by_hour), or the counts ad_clicks, landings, "
+                    + "product_views, adds and purchases");
         }
         try {
             return Json.mapper().treeToValue(node, Metrics.class);

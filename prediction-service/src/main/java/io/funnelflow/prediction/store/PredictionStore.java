@@ -120,6 +120,20 @@ public final class PredictionStore {
         return out;
     }
 
+    /** Sessions started in a range: how many, how many purchased, their average length and their revenue. */
+    public record Summary(long sessions, long converted, double averageSeconds, double revenue) {
+    }
+
+    /** One bounded aggregation over the sessions started in [from, to). */
+    public Summary summary(Instant from, Instant to) {
+        String sql = """
+                SELECT count(*), count(*) FILTER (WHERE purchases > 0), coalesce(avg(duration_seconds), 0),
+                       coalesce(sum(revenue), 0)
+                FROM sessions WHERE started_at >= ? AND started_at < ?""";
+        Object[] r = query(sql, from, to, 4).get(0);
+        return new Summary((Long) r[0], (Long) r[1], ((Number) r[2]).doubleValue(), ((Number) r[3]).doubleValue());
+    }
+
     /** One arm of an incentive's comparison; the standard deviation is of the revenue per session. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Arm(long sessions, long purchases, double conversionRate, double revenue, double revenuePerSession,

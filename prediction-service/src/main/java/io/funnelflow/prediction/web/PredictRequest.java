@@ -1,6 +1,7 @@
 package io.funnelflow.prediction.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.event.Texts;
 import io.funnelflow.prediction.features.Features;
 
 import java.time.Instant;
@@ -24,7 +25,13 @@ final class PredictRequest {
     private PredictRequest() {
     }
 
-    record Parsed(String sessionId, Features features) {
+    static final int MAX_TEXT_LENGTH = 200;
+
+    /**
+     * @param sessionIdIsNumber the session id was sent as a JSON number, as seed 002's API documents it:
+     *                          such a request is answered in the seed's shapes
+     */
+    record Parsed(String sessionId, Features features, boolean sessionIdIsNumber) {
     }
 
     static Parsed parse(JsonNode body, Instant now) {
@@ -65,11 +72,21 @@ final class PredictRequest {
         String platform = body.has("platform") ? text(body, "platform", false) : null;
         String source = body.has("utm_source") ? text(body, "utm_source", false) : null;
         String medium = body.has("utm_medium") ? text(body, "utm_medium", false) : null;
-        String sessionId = body.has("session_id") ? text(body, "session_id", false) : null;
+        JsonNode id = body.get("session_id");
+        boolean numericId = id != null && id.isNumber();
+        String sessionId;
+        if (numericId) {
+            if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+                throw new BadFieldException("session_id", "must be a string or a whole number");
+            }
+            sessionId = Long.toString(id.longValue());
+        } else {
+            sessionId = body.has("session_id") ? text(body, "session_id", false) : null;
+        }
         Features f = new Features(timeOnSite, pages, productViews, cartAdds, cartRemoves, checkouts, cart, events,
                 previousPurchases, Math.max(previousSessions, previousPurchases), device.toLowerCase(Locale.ROOT),
                 lower(platform, Features.UNKNOWN), lower(source, Features.DIRECT), lower(medium, "none"), hour, weekday);
-        return new Parsed(sessionId, f);
+        return new Parsed(sessionId, f, numericId);
     }
 
     private static String lower(String v, String absent) {
@@ -126,6 +143,14 @@ final class PredictRequest {
         if (!v.isTextual() || v.asText().isBlank()) {
             throw new BadFieldException(field, "must be a non-empty string");
         }
-        return v.asText();
+        String text = v.asText();
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw new BadFieldException(field, "is longer than " + MAX_TEXT_LENGTH + " characters");
+        }
+        String problem = Texts.problem(text);
+        if (problem != null) {
+            throw new BadFieldException(field, problem);
+        }
+        return text;
     }
 }

@@ -63,7 +63,9 @@ class ProblemsTest {
 
     @BeforeAll
     static void start() {
-        server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1, "problems-test.enabled", "true"));
+        // the routes need a token like every route of the platform: one from the environment, no broker to follow
+        server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1, "problems-test.enabled", "true",
+                "funnelflow.security.api-tokens", TOKEN, "funnelflow.security.credentials.bootstrap", ""));
     }
 
     @AfterAll
@@ -71,8 +73,10 @@ class ProblemsTest {
         server.close();
     }
 
+    static final String TOKEN = "ff_at_problems-test-token";
+
     static java.net.http.HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request.header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static java.net.http.HttpResponse<String> get(String path) throws Exception {

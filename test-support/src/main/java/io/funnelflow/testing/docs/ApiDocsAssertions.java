@@ -2,6 +2,7 @@ package io.funnelflow.testing.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.web.router.Router;
@@ -10,7 +11,6 @@ import io.micronaut.web.router.UriRouteInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Iterator;
 import java.util.Locale;
@@ -100,7 +100,7 @@ public final class ApiDocsAssertions {
 
     private static HttpResponse<String> get(URI uri) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(TestAccess.request(uri).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed", e);
         } catch (InterruptedException e) {

@@ -1,9 +1,10 @@
 package io.funnelflow.testing.metrics;
 
+import io.funnelflow.testing.TestAccess;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ public final class Scrape {
     /** Reads {@code baseUrl + "/metrics"}: 200, in Prometheus' text format. */
     public static Scrape of(String baseUrl) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
+            HttpResponse<String> r = HTTP.send(TestAccess.request(URI.create(baseUrl + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("GET /metrics").isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
