@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code funnelflow bench …}: benchmarks that print their figures beside a baseline measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints its figures beside a baseline taken in the same run.",
-        subcommands = {IngestBenchmark.class, FreshnessBenchmark.class, SimulatorBenchmark.class, PredictionBenchmark.class})
+        subcommands = {IngestBenchmark.class, FreshnessBenchmark.class, SimulatorBenchmark.class, PredictionBenchmark.class,
+                AggregatorBenchmark.class, QueryBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.funnelflow.bench;
 
+import io.funnelflow.aggregator.store.PostgresSink;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.contract.topic.ConsumerLag;
@@ -244,8 +245,7 @@ final class FreshnessBenchmark implements Callable<Integer> {
         try (Admin admin = kafka.admin()) {
             ConsumerLag.await(admin, "funnelflow-aggregator", List.of(Topics.EVENTS.name()), Duration.ofMinutes(30));
             double streamSeconds = (System.nanoTime() - t0) / 1e9;
-            ConsumerLag.await(admin, "funnelflow-aggregator-postgres-sink", List.of(Topics.UNIQUE_EVENTS.name(),
-                    Topics.SESSIONS.name(), Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name()), Duration.ofMinutes(30));
+            ConsumerLag.await(admin, "funnelflow-aggregator-postgres-sink", PostgresSink.TOPICS, Duration.ofMinutes(30));
             double sinkSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, """
                       broker took the backlog              %8.0f events/s (baseline)

@@ -239,7 +239,7 @@ final class PredictionBenchmark implements Callable<Integer> {
                     Instant end = start.plusSeconds(30L * k);
                     SessionSummary s = new SessionSummary(id, id, visitor, start, end, 30L * k, k, pages, views, adds, 0,
                             checkouts, 0, BigDecimal.valueOf(cart), BigDecimal.ZERO, 1, source, source == null ? null : "cpc",
-                            null, device, "web", "/", null, visitor, List.of(), List.of(), List.of(), false);
+                            null, device, "web", "/", null, visitor, List.of(), null, false, false);
                     producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), id, s));
                 }
             }

@@ -5,6 +5,7 @@ import io.funnelflow.aggregator.live.LiveConsumer;
 import io.funnelflow.aggregator.live.LiveFeed;
 import io.funnelflow.aggregator.live.LiveStream;
 import io.funnelflow.aggregator.query.AnalyticsQuery;
+import io.funnelflow.aggregator.query.FunnelHistory;
 import io.funnelflow.aggregator.query.FunnelQuery;
 import io.funnelflow.aggregator.query.FunnelStore;
 import io.funnelflow.aggregator.query.SessionQuery;
@@ -27,12 +28,25 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the plain aggregator classes: the stream and the PostgreSQL sink start with the application
@@ -44,9 +58,71 @@ public class AggregatorBeans {
     @Singleton
     StreamSettings settings(@Value("${funnelflow.aggregator.inactivity-gap:30m}") Duration gap,
                             @Value("${funnelflow.aggregator.dedupe-horizon:24h}") Duration dedupe,
-                            @Value("${funnelflow.aggregator.window-grace:10m}") Duration grace,
-                            @Value("${funnelflow.aggregator.idle-retention:7d}") Duration idle) {
-        return new StreamSettings(gap, dedupe, grace, idle);
+                            @Value("${funnelflow.aggregator.late-after:10m}") Duration lateAfter,
+                            @Value("${funnelflow.aggregator.idle-retention:7d}") Duration idle,
+                            @Value("${funnelflow.aggregator.flush-interval:250ms}") Duration flush,
+                            @Value("${funnelflow.aggregator.timeline-delay:5s}") Duration timelineDelay,
+                            @Value("${funnelflow.aggregator.max-events-per-key:2000}") int maxEvents,
+                            @Value("${funnelflow.aggregator.max-sessions-per-key:200}") int maxSessions,
+                            @Value("${funnelflow.aggregator.bucket-horizon:3d}") Duration bucketHorizon,
+                            @Value("${funnelflow.aggregator.sweep-batch:500}") int sweepBatch) {
+        return new StreamSettings(gap, dedupe, lateAfter, idle, flush, timelineDelay, maxEvents, maxSessions, bucketHorizon,
+                sweepBatch);
+    }
+
+    /** Tells the stream of saved funnels (acks=all, idempotent). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    @Named("funnels")
+    Producer<String, byte[]> funnelProducer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    @Named("aggregator")
+    Admin admin(@Value("${funnelflow.kafka.bootstrap}") String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    }
+
+    @Singleton
+    FunnelStore funnelStore(DataSource dataSource, @Named("funnels") Producer<String, byte[]> producer,
+                            @Value("${funnelflow.aggregator.max-funnels:20}") int maxFunnels) {
+        return new FunnelStore(dataSource, producer, maxFunnels);
+    }
+
+    /** Counts saved funnels' history beside the stream, every few seconds while one is incomplete. */
+    @Context
+    @Bean(preDestroy = "shutdownNow")
+    ScheduledExecutorService funnelHistoryRunner(FunnelHistory history, FunnelStore store) {
+        ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "funnel-history");
+            t.setDaemon(true);
+            return t;
+        });
+        runner.execute(() -> {
+            try {
+                store.publishActive();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(AggregatorBeans.class).warn("Could not publish the saved funnels to the stream yet: {}", e.toString());
+            }
+        });
+        runner.scheduleWithFixedDelay(history, 2, 5, TimeUnit.SECONDS);
+        return runner;
+    }
+
+    @Singleton
+    FunnelHistory funnelHistory(DataSource dataSource, FunnelStore store, @Named("aggregator") Admin admin,
+                                @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
+        return new FunnelHistory(dataSource, store, admin, applicationId + "-postgres-sink");
     }
 
     @Context
@@ -156,10 +232,6 @@ public class AggregatorBeans {
         return new FunnelQuery(dataSource);
     }
 
-    @Singleton
-    FunnelStore funnelStore(DataSource dataSource) {
-        return new FunnelStore(dataSource);
-    }
 
     @Singleton
     AnalyticsQuery analyticsQuery(DataSource dataSource) {

@@ -299,8 +299,7 @@ class DashboardIT {
             Instant start = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
             SessionSummary summary = new SessionSummary(id, id, "visitor-1", start, start.plusSeconds(40), 40, 3, 1, 1, 1, 0, 0, 0,
                     new BigDecimal("25.00"), BigDecimal.ZERO, 3, "newsletter", "email", "winter", "desktop", "web", "/",
-                    null, "visitor-1", List.of(), List.of("page_view", "product_view", "add_to_cart"),
-                    List.of(start.toEpochMilli(), start.toEpochMilli() + 20_000, start.toEpochMilli() + 40_000), false);
+                    null, "visitor-1", List.of(), "add_to_cart", false, false);
             publish(producer, Topics.SESSIONS, id, summary);
 
             SseStream.Event shown = await().atMost(Duration.ofSeconds(30))
@@ -345,7 +344,7 @@ class DashboardIT {
             Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             SessionSummary summary = new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
                     BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "a-2", List.of(),
-                    List.of("page_view"), List.of(start.toEpochMilli()), false);
+                    "page_view", false, false);
             publish(producer, Topics.SESSIONS, id, summary);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/live/sessions")).findValuesAsText("session_id").contains(id));
@@ -367,7 +366,7 @@ class DashboardIT {
                 Instant start = Instant.ofEpochMilli(at += 10);
                 publish(producer, Topics.SESSIONS, id, new SessionSummary(id, id, null, start, start, 0, 1, 1, 0, 0, 0, 0, 0,
                         BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "anon-" + id, List.of(),
-                        List.of("page_view"), List.of(start.toEpochMilli()), false), at);
+                        "page_view", false, false), at);
             }
             publish(producer, Topics.PREDICTIONS, prefix + "b", new Prediction(prefix + "b", null, 0.41, 0.35, 0.47, "browser",
                     "none", "no incentive below the threshold", false, "rf-test", Instant.now()), at += 10);

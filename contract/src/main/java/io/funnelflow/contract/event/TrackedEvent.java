@@ -112,4 +112,87 @@ public record TrackedEvent(
     private static boolean notBlank(String s) {
         return s != null && !s.isBlank();
     }
+
+    /** A builder, instead of 23 positional arguments. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this event's fields. */
+    public Builder toBuilder() {
+        return new Builder().eventId(eventId).eventType(eventType).timestamp(timestamp).sentAt(sentAt).receivedAt(receivedAt)
+                .eventTime(eventTime).sessionId(sessionId).userId(userId).anonymousId(anonymousId).pageUrl(pageUrl)
+                .referrer(referrer).utmSource(utmSource).utmMedium(utmMedium).utmCampaign(utmCampaign).platform(platform)
+                .device(device).productId(productId).productName(productName).price(price).quantity(quantity)
+                .revenue(revenue).currency(currency).metadata(metadata);
+    }
+
+    /** Builds a {@link TrackedEvent} field by field; unset fields are null. */
+    public static final class Builder {
+        private String eventId;
+        private String eventType;
+        private Instant timestamp;
+        private Instant sentAt;
+        private Instant receivedAt;
+        private Instant eventTime;
+        private String sessionId;
+        private String userId;
+        private String anonymousId;
+        private String pageUrl;
+        private String referrer;
+        private String utmSource;
+        private String utmMedium;
+        private String utmCampaign;
+        private String platform;
+        private String device;
+        private String productId;
+        private String productName;
+        private BigDecimal price;
+        private Integer quantity;
+        private BigDecimal revenue;
+        private String currency;
+        private Map<String, Object> metadata;
+
+        public Builder eventId(String v) { eventId = v; return this; }
+        public Builder eventType(String v) { eventType = v; return this; }
+        public Builder timestamp(Instant v) { timestamp = v; return this; }
+        public Builder sentAt(Instant v) { sentAt = v; return this; }
+        public Builder receivedAt(Instant v) { receivedAt = v; return this; }
+        public Builder eventTime(Instant v) { eventTime = v; return this; }
+        public Builder sessionId(String v) { sessionId = v; return this; }
+        public Builder userId(String v) { userId = v; return this; }
+        public Builder anonymousId(String v) { anonymousId = v; return this; }
+        public Builder pageUrl(String v) { pageUrl = v; return this; }
+        public Builder referrer(String v) { referrer = v; return this; }
+        public Builder utmSource(String v) { utmSource = v; return this; }
+        public Builder utmMedium(String v) { utmMedium = v; return this; }
+        public Builder utmCampaign(String v) { utmCampaign = v; return this; }
+        public Builder platform(String v) { platform = v; return this; }
+        public Builder device(String v) { device = v; return this; }
+        public Builder productId(String v) { productId = v; return this; }
+        public Builder productName(String v) { productName = v; return this; }
+        public Builder price(BigDecimal v) { price = v; return this; }
+        public Builder quantity(Integer v) { quantity = v; return this; }
+        public Builder revenue(BigDecimal v) { revenue = v; return this; }
+        public Builder currency(String v) { currency = v; return this; }
+        public Builder metadata(Map<String, Object> v) { metadata = v; return this; }
+
+        /** Sets the client time and, when they are not set, the receive and event times to the same instant. */
+        public Builder at(Instant v) {
+            timestamp = v;
+            if (receivedAt == null) {
+                receivedAt = v;
+            }
+            if (eventTime == null) {
+                eventTime = v;
+            }
+            return this;
+        }
+
+        public TrackedEvent build() {
+            return new TrackedEvent(eventId, eventType, timestamp, sentAt, receivedAt, eventTime, sessionId, userId,
+                    anonymousId, pageUrl, referrer, utmSource, utmMedium, utmCampaign, platform, device, productId,
+                    productName, price, quantity, revenue, currency, metadata);
+        }
+    }
 }

@@ -18,8 +18,13 @@ import java.util.List;
  * @param visitorId    the visitor: user_id when known, else anonymous_id
  * @param furthestStep the furthest step of the default funnel reached in order (0 = none, 1 = landing … 5 = purchase)
  * @param cartValue    what is in the cart now: added minus removed, at the prices given
- * @param eventTypes   the session's events in time order, with {@code eventTimes} (epoch ms) beside them
+ * @param lastEventType the type of the session's latest event
+ * @param truncated    true when the session's key had more events than the per-key cap: the figures are
+ *                     those of the events kept (the others are still in the raw events and event counts)
  * @param closed       true once the session has seen no event for the inactivity gap
+ *
+ * <p>A summary is O(1) in size whatever the session's length; the ordered event list of a quiet
+ * session travels separately ({@link SessionTimeline}).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,7 +54,7 @@ public record SessionSummary(
         String userId,
         String anonymousId,
         List<String> userIds,
-        List<String> eventTypes,
-        List<Long> eventTimes,
+        String lastEventType,
+        boolean truncated,
         boolean closed) {
 }

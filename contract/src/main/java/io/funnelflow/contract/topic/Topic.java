@@ -26,6 +26,14 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, i
         configs = Map.copyOf(configs);
     }
 
+    /** Compacted: the latest value per key is kept, a null value (tombstone) removes the key. */
+    public static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+
+    /** A topic with the default partition count and the configuration given. */
+    public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, Map<String, String> configs) {
+        this(name, keySerde, valueSerde, 0, configs);
+    }
+
     /** A topic with the default partition count and configuration. */
     public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde) {
         this(name, keySerde, valueSerde, 0, Map.of());

@@ -4,9 +4,12 @@ import io.funnelflow.contract.credential.Credential;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
+import io.funnelflow.contract.funnel.SavedFunnel;
 import io.funnelflow.contract.prediction.Prediction;
-import io.funnelflow.contract.session.MinuteCount;
+import io.funnelflow.contract.session.Erasure;
+import io.funnelflow.contract.session.LateEvent;
 import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.session.SessionTimeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -43,13 +46,30 @@ public final class Topics {
     public static final Topic<String, TrackedEvent> UNIQUE_EVENTS =
             new Topic<>("funnelflow.aggregator.unique-events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
 
-    /** One-minute counts per event type and dimensions, keyed by bucket; absolute values. */
-    public static final Topic<String, MinuteCount> MINUTE_COUNTS =
-            new Topic<>("funnelflow.aggregator.minute-counts", Serdes.String(), JsonSerde.of(MinuteCount.class));
+    /**
+     * The aggregator's figures per bucket (funnels, sessions, events by hour and day, each stream
+     * partition's share), keyed by bucket and partition; absolute values in a compact binary form,
+     * written to PostgreSQL by the aggregator's sink. Internal to the aggregator.
+     */
+    public static final Topic<String, byte[]> AGGREGATES =
+            new Topic<>("funnelflow.aggregator.aggregates", Serdes.String(), Serdes.ByteArray());
 
-    /** Events that came after their minute's window had closed, keyed by event id; counted beside the windows. */
-    public static final Topic<String, TrackedEvent> LATE_EVENTS =
-            new Topic<>("funnelflow.aggregator.late-events", Serdes.String(), JsonSerde.of(TrackedEvent.class));
+    /** Quiet sessions' ordered events, keyed by session id; compacted. */
+    public static final Topic<String, SessionTimeline> SESSION_TIMELINES =
+            new Topic<>("funnelflow.aggregator.session-timelines", Serdes.String(), JsonSerde.of(SessionTimeline.class),
+                    Topic.COMPACTED);
+
+    /** Events that arrived more than the grace period after their time, keyed by event id. Counted like any other. */
+    public static final Topic<String, LateEvent> LATE_EVENTS =
+            new Topic<>("funnelflow.aggregator.late-events", Serdes.String(), JsonSerde.of(LateEvent.class));
+
+    /** Saved funnels, keyed by name; compacted, read by the stream as a table. */
+    public static final Topic<String, SavedFunnel> FUNNELS =
+            new Topic<>("funnelflow.funnels", Serdes.String(), JsonSerde.of(SavedFunnel.class), Topic.COMPACTED);
+
+    /** Requests to forget a session key's state, keyed by session key (like the events). */
+    public static final Topic<String, Erasure> ERASURES =
+            new Topic<>("funnelflow.erasures", Serdes.String(), JsonSerde.of(Erasure.class));
 
     /**
      * API tokens and write keys (hashed), keyed by credential id; compacted, one partition, so that every
@@ -60,7 +80,7 @@ public final class Topics {
                     Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, MINUTE_COUNTS, LATE_EVENTS, CREDENTIALS);
+            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS);
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -93,4 +113,5 @@ public final class Topics {
         }
         return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
     }
+
 }

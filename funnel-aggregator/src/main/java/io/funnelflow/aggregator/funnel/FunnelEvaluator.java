@@ -167,7 +167,13 @@ public final class FunnelEvaluator {
             byValue.computeIfAbsent(outcome.breakdownKey(), key -> new ArrayList<>()).add(outcome);
         }
         Map<String, List<FunnelReport.Step>> stepsByValue = new HashMap<>();
-        byValue.forEach((value, group) -> stepsByValue.put(value, steps(funnel, mode, count, group)));
+        byValue.forEach((value, group) -> {
+            List<FunnelReport.Step> steps = steps(funnel, mode, count, group);
+            // a value none of whose sessions entered the funnel says nothing about it
+            if (steps.stream().anyMatch(s -> s.count() != 0)) {
+                stepsByValue.put(value, steps);
+            }
+        });
         Comparator<Map.Entry<String, List<FunnelReport.Step>>> order =
                 Comparator.<Map.Entry<String, List<FunnelReport.Step>>>comparingLong(e -> -e.getValue().get(0).count())
                         .thenComparing(Map.Entry::getKey);
@@ -180,14 +186,12 @@ public final class FunnelEvaluator {
                                                  List<Outcome> outcomes) {
         int size = funnel.steps().size();
         long[] counts = new long[size];
+        Double[] medians = new Double[size];
         for (int i = 0; i < size; i++) {
             counts[i] = count(count, outcomes, i);
+            medians[i] = medianSecondsFromPrevious(mode, outcomes, i);
         }
-        List<FunnelReport.Step> steps = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            steps.add(step(funnel, i, counts, medianSecondsFromPrevious(mode, outcomes, i)));
-        }
-        return steps;
+        return FunnelReport.steps(funnel, counts, medians);
     }
 
     private static long count(FunnelCount count, List<Outcome> outcomes, int stepIndex) {
@@ -200,24 +204,6 @@ public final class FunnelEvaluator {
             }
         }
         return total;
-    }
-
-    private static FunnelReport.Step step(FunnelDefinition funnel, int i, long[] counts, Double medianSeconds) {
-        long count = counts[i];
-        if (i == 0) {
-            double entered = count > 0 ? 1.0 : 0.0;
-            return new FunnelReport.Step(1, funnel.steps().get(0), funnel.label(0), count,
-                    entered, entered, 0, 0.0, null);
-        }
-        long previous = counts[i - 1];
-        double fromPrevious = ratio(count, previous);
-        return new FunnelReport.Step(i + 1, funnel.steps().get(i), funnel.label(i), count,
-                fromPrevious, ratio(count, counts[0]), previous - count,
-                previous == 0 ? 0.0 : 1.0 - fromPrevious, medianSeconds);
-    }
-
-    private static double ratio(long numerator, long denominator) {
-        return denominator == 0 ? 0.0 : (double) numerator / denominator;
     }
 
     private static Double medianSecondsFromPrevious(FunnelMode mode, List<Outcome> outcomes, int stepIndex) {

@@ -1,5 +1,8 @@
 package io.funnelflow.aggregator.funnel;
 
+import io.funnelflow.contract.funnel.FunnelDefinition;
+
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +29,32 @@ public record FunnelReport(String funnel, String mode, String count, List<Step> 
     public FunnelReport {
         steps = List.copyOf(steps);
         breakdown = copyInOrder(breakdown);
+    }
+
+    /**
+     * The steps of a funnel from each step's count and median time from the previous step: the one
+     * place conversion and drop-off are worked out, for the reference evaluation and for the figures
+     * the stream keeps alike.
+     */
+    public static List<Step> steps(FunnelDefinition funnel, long[] counts, Double[] medianSeconds) {
+        List<Step> steps = new ArrayList<>(counts.length);
+        for (int i = 0; i < counts.length; i++) {
+            long count = counts[i];
+            if (i == 0) {
+                double entered = count > 0 ? 1.0 : 0.0;
+                steps.add(new Step(1, funnel.steps().get(0), funnel.label(0), count, entered, entered, 0, 0.0, null));
+                continue;
+            }
+            long previous = counts[i - 1];
+            double fromPrevious = ratio(count, previous);
+            steps.add(new Step(i + 1, funnel.steps().get(i), funnel.label(i), count, fromPrevious, ratio(count, counts[0]),
+                    previous - count, previous == 0 ? 0.0 : 1.0 - fromPrevious, medianSeconds[i]));
+        }
+        return steps;
+    }
+
+    private static double ratio(long numerator, long denominator) {
+        return denominator == 0 ? 0.0 : (double) numerator / denominator;
     }
 
     private static Map<String, List<Step>> copyInOrder(Map<String, List<Step>> breakdown) {

@@ -6,7 +6,6 @@ import io.funnelflow.contract.session.SessionSummary;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * One row of the dashboard's live feed: what a recent session has done so far and, once the
@@ -38,9 +37,8 @@ public record LiveSession(
         Prediction prediction) {
 
     static LiveSession of(long revision, SessionSummary s, Prediction prediction) {
-        List<String> types = s.eventTypes();
-        String last = types == null || types.isEmpty() ? null : types.get(types.size() - 1);
-        return new LiveSession(revision, s.sessionId(), s.visitorId(), s.start(), s.end(), s.events(), s.furthestStep(), last,
+        return new LiveSession(revision, s.sessionId(), s.visitorId(), s.start(), s.end(), s.events(), s.furthestStep(),
+                s.lastEventType(),
                 s.purchases(), s.cartValue(), s.revenue(), s.utmSource(), s.utmMedium(), s.utmCampaign(), s.device(), s.platform(),
                 s.closed(), prediction);
     }

@@ -1,7 +1,11 @@
 package io.funnelflow.aggregator.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.funnelflow.aggregator.aggregate.Dimension;
+import io.funnelflow.aggregator.aggregate.SessionAggregate;
 import io.funnelflow.aggregator.funnel.FunnelReport;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -20,12 +24,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The key figures of a range (sessions by their start) and time series of events (by event time,
- * from the minute windows plus the events that came after their window closed).
+ * The key figures of a range (sessions by their start) and time series of events (by event time), from
+ * the figures the stream keeps per hour and day: a query reads the range's bucket rows, never its
+ * sessions or events. Unique visitors are the union of the buckets' HyperLogLog sketches: an estimate,
+ * and the answer says how good.
  */
 public final class AnalyticsQuery {
+
+    /** The most points a series answers; a longer one needs a coarser interval. */
+    public static final int MAX_POINTS = 10_000;
 
     private final DataSource dataSource;
 
@@ -33,33 +43,28 @@ public final class AnalyticsQuery {
         this.dataSource = dataSource;
     }
 
+    /** How far an estimated figure may be from the truth (95% bounds). */
+    public record Estimate(String figure, String method, double lowerBound, double upperBound) {
+    }
+
     /** The KPIs of a range. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Kpis(Instant from, Instant to, long sessions, long uniqueVisitors, long convertedSessions,
                        double conversionRate, long purchases, BigDecimal revenue, BigDecimal averageOrderValue,
                        double averageSessionSeconds, long cartSessions, double cartAbandonmentRate,
-                       Map<String, Long> eventsByType, Map<String, BigDecimal> revenueBySource) {
+                       Map<String, Long> eventsByType, Map<String, BigDecimal> revenueBySource, RangeCover range,
+                       List<Estimate> estimates) {
     }
 
     public record Point(String bucket, long events, BigDecimal revenue) {
     }
 
-    public record Trend(String interval, String eventType, Instant from, Instant to, List<Point> points) {
+    public record Trend(String interval, String eventType, Instant from, Instant to, List<Point> points, RangeCover range) {
     }
 
     /** Series intervals: time buckets (hour, day, month) and profiles (hour of day, weekday). */
     public enum Interval {
-        HOUR("date_trunc('hour', minute AT TIME ZONE 'UTC')"),
-        DAY("date_trunc('day', minute AT TIME ZONE 'UTC')"),
-        MONTH("date_trunc('month', minute AT TIME ZONE 'UTC')"),
-        HOUR_OF_DAY("extract(hour FROM minute AT TIME ZONE 'UTC')::int"),
-        WEEKDAY("extract(isodow FROM minute AT TIME ZONE 'UTC')::int");
-
-        private final String expression;
-
-        Interval(String expression) {
-            this.expression = expression;
-        }
+        HOUR, DAY, MONTH, HOUR_OF_DAY, WEEKDAY;
 
         public static Interval parse(String value) {
             if (value == null || value.isBlank()) {
@@ -76,68 +81,148 @@ public final class AnalyticsQuery {
     private static final String[] WEEKDAYS = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 
     public Kpis kpis(TimeRange range) throws SQLException {
+        RangeCover cover = RangeCover.of(range);
         try (Connection c = dataSource.getConnection()) {
-            Kpis k;
+            SessionAggregate total = new SessionAggregate();
+            Union visitors = new Union(SessionAggregate.LG_K);
+            Map<String, BigDecimal> revenueBySource = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT count(*), count(DISTINCT visitor_id), count(*) FILTER (WHERE purchases > 0),
-                           coalesce(sum(purchases), 0), coalesce(sum(revenue), 0), coalesce(avg(duration_seconds), 0),
-                           count(*) FILTER (WHERE cart_adds > 0), count(*) FILTER (WHERE cart_adds > 0 AND purchases = 0)
-                    FROM sessions WHERE started_at >= ? AND started_at < ?""")) {
-                bind(ps, range);
+                    SELECT dimension, value, sessions, converted, purchases, revenue, duration_seconds, carts, abandoned, visitors
+                    FROM session_buckets WHERE dimension IN (0, 1) AND """ + RangeCover.condition())) {
+                cover.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long sessions = rs.getLong(1);
-                    long converted = rs.getLong(3);
-                    long purchases = rs.getLong(4);
-                    BigDecimal revenue = rs.getBigDecimal(5);
-                    long carts = rs.getLong(7);
-                    long abandoned = rs.getLong(8);
-                    k = new Kpis(range.from(), range.to(), sessions, rs.getLong(2), converted, ratio(converted, sessions),
-                            purchases, revenue, purchases == 0 ? BigDecimal.ZERO : revenue.divide(BigDecimal.valueOf(purchases), 2, RoundingMode.HALF_UP),
-                            Math.round(rs.getDouble(6) * 10) / 10.0, carts, ratio(abandoned, carts), eventsByType(c, range),
-                            revenueBySource(c, range));
+                    while (rs.next()) {
+                        if (rs.getShort(1) == Dimension.UTM_SOURCE.code()) {
+                            BigDecimal r = rs.getBigDecimal(6);
+                            String source = Dimension.NONE.equals(rs.getString(2)) ? FunnelReport.NO_BREAKDOWN_VALUE : rs.getString(2);
+                            revenueBySource.merge(source, r, BigDecimal::add);
+                            continue;
+                        }
+                        total.sessions += rs.getLong(3);
+                        total.converted += rs.getLong(4);
+                        total.purchases += rs.getLong(5);
+                        total.revenue = total.revenue.add(rs.getBigDecimal(6));
+                        total.durationSeconds += rs.getLong(7);
+                        total.carts += rs.getLong(8);
+                        total.abandoned += rs.getLong(9);
+                        byte[] hll = rs.getBytes(10);
+                        if (hll != null) {
+                            visitors.update(HllSketch.heapify(hll));
+                        }
+                    }
                 }
             }
-            return k;
+            Map<String, BigDecimal> bySource = new LinkedHashMap<>();
+            revenueBySource.entrySet().stream()
+                    .filter(e -> e.getValue().signum() > 0)
+                    .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> bySource.put(e.getKey(), e.getValue()));
+            long sessions = total.sessions;
+            long purchases = total.purchases;
+            BigDecimal revenue = total.revenue;
+            long unique = Math.round(visitors.getEstimate());
+            List<Estimate> estimates = List.of(new Estimate("unique_visitors",
+                    "HyperLogLog (Apache DataSketches, lgK " + SessionAggregate.LG_K + "), union of the range's buckets",
+                    Math.floor(visitors.getLowerBound(2)), Math.ceil(visitors.getUpperBound(2))));
+            return new Kpis(range.from(), range.to(), sessions, unique, total.converted, ratio(total.converted, sessions),
+                    purchases, revenue, purchases == 0 ? BigDecimal.ZERO : revenue.divide(BigDecimal.valueOf(purchases), 2, RoundingMode.HALF_UP),
+                    sessions == 0 ? 0.0 : Math.round(total.durationSeconds * 10.0 / sessions) / 10.0, total.carts,
+                    ratio(total.abandoned, total.carts), eventsByType(c, cover), bySource, cover, estimates);
         }
     }
 
     public Trend trend(TimeRange range, Interval interval, String eventType) throws SQLException {
+        RangeCover cover = RangeCover.of(range);
+        boolean profile = interval == Interval.HOUR_OF_DAY || interval == Interval.WEEKDAY;
         String filter = eventType == null || eventType.isBlank() ? "" : " AND event_type = ?";
-        String sql = "SELECT " + interval.expression + " AS bucket, sum(events), sum(revenue) FROM ("
-                + " SELECT minute, events, revenue FROM minute_counts WHERE minute >= ? AND minute < ?" + filter
-                + " UNION ALL SELECT minute, 1, revenue FROM late_events WHERE minute >= ? AND minute < ?" + filter
-                + ") counted GROUP BY 1 ORDER BY 1";
-        List<Point> points = new ArrayList<>();
+        String where = profile || interval == Interval.HOUR ? RangeCover.hourCondition() : RangeCover.condition();
+        String sql = "SELECT bucket_start, sum(events), sum(revenue) FROM event_buckets WHERE " + where + filter
+                + " GROUP BY bucket_start";
+        TreeMap<Long, long[]> events = new TreeMap<>();
+        TreeMap<Long, BigDecimal> revenue = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (int part = 0; part < 2; part++) {
-                ps.setTimestamp(i++, Timestamp.from(minuteFloor(range.from())));
-                ps.setTimestamp(i++, Timestamp.from(range.to()));
-                if (!filter.isEmpty()) {
-                    ps.setString(i++, eventType);
-                }
+            int i = profile || interval == Interval.HOUR ? cover.bindHours(ps, 1) : cover.bind(ps, 1);
+            if (!filter.isEmpty()) {
+                ps.setString(i, eventType);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    points.add(new Point(label(interval, rs), rs.getLong(2), rs.getBigDecimal(3)));
+                    long key = bucket(interval, rs.getTimestamp(1).toInstant());
+                    events.computeIfAbsent(key, k -> new long[1])[0] += rs.getLong(2);
+                    revenue.merge(key, rs.getBigDecimal(3), BigDecimal::add);
                 }
             }
         }
-        return new Trend(interval.name().toLowerCase(Locale.ROOT), eventType, range.from(), range.to(), points);
+        List<Point> points = new ArrayList<>();
+        for (long key : keys(interval, cover)) {
+            long[] n = events.get(key);
+            points.add(new Point(label(interval, key), n == null ? 0 : n[0], revenue.getOrDefault(key, BigDecimal.ZERO)));
+        }
+        return new Trend(interval.name().toLowerCase(Locale.ROOT), eventType, range.from(), range.to(), points, cover);
     }
 
-    private static Map<String, Long> eventsByType(Connection c, TimeRange range) throws SQLException {
-        Map<String, Long> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT event_type, sum(events) FROM (
-                  SELECT event_type, events FROM minute_counts WHERE minute >= ? AND minute < ?
-                  UNION ALL SELECT event_type, 1 FROM late_events WHERE minute >= ? AND minute < ?
-                ) counted GROUP BY event_type ORDER BY 2 DESC, 1""")) {
-            for (int i = 1; i <= 3; i += 2) {
-                ps.setTimestamp(i, Timestamp.from(minuteFloor(range.from())));
-                ps.setTimestamp(i + 1, Timestamp.from(range.to()));
+    /** Every bucket of the series in order, empty ones included, so a chart can place each point by time. */
+    private static List<Long> keys(Interval interval, RangeCover cover) {
+        List<Long> out = new ArrayList<>();
+        switch (interval) {
+            case HOUR_OF_DAY -> {
+                for (long h = 0; h < 24; h++) {
+                    out.add(h);
+                }
             }
+            case WEEKDAY -> {
+                for (long d = 1; d <= 7; d++) {
+                    out.add(d);
+                }
+            }
+            default -> {
+                long first = bucket(interval, cover.from());
+                long last = bucket(interval, cover.to().minusNanos(1));
+                for (long k = first; k <= last; k = next(interval, k)) {
+                    out.add(k);
+                    if (out.size() > MAX_POINTS) {
+                        throw new BadParameterException("interval", "gives more than " + MAX_POINTS
+                                + " points for this range: use a coarser interval (day or month)");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long bucket(Interval interval, Instant at) {
+        LocalDateTime t = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+        return switch (interval) {
+            case HOUR -> at.truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+            case DAY -> at.truncatedTo(ChronoUnit.DAYS).getEpochSecond();
+            case MONTH -> t.toLocalDate().withDayOfMonth(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+            case HOUR_OF_DAY -> t.getHour();
+            case WEEKDAY -> t.getDayOfWeek().getValue();
+        };
+    }
+
+    private static long next(Interval interval, long key) {
+        return switch (interval) {
+            case HOUR -> key + 3600;
+            case DAY -> key + 86400;
+            case MONTH -> LocalDateTime.ofEpochSecond(key, 0, ZoneOffset.UTC).plusMonths(1).toEpochSecond(ZoneOffset.UTC);
+            default -> key + 1;
+        };
+    }
+
+    private static String label(Interval interval, long key) {
+        return switch (interval) {
+            case HOUR_OF_DAY -> String.format(Locale.ROOT, "%02d:00", key);
+            case WEEKDAY -> WEEKDAYS[(int) key];
+            default -> Instant.ofEpochSecond(key).toString();
+        };
+    }
+
+    private static Map<String, Long> eventsByType(Connection c, RangeCover cover) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_type, sum(events) FROM event_buckets WHERE "
+                + RangeCover.condition() + " GROUP BY event_type HAVING sum(events) > 0 ORDER BY 2 DESC, 1")) {
+            cover.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getLong(2));
@@ -147,39 +232,11 @@ public final class AnalyticsQuery {
         return out;
     }
 
-    /** Revenue of the range's sessions per utm_source, the largest first; sessions without one under "(none)". */
-    private static Map<String, BigDecimal> revenueBySource(Connection c, TimeRange range) throws SQLException {
-        Map<String, BigDecimal> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(utm_source, '" + FunnelReport.NO_BREAKDOWN_VALUE
-                + "'), sum(revenue) FROM sessions WHERE started_at >= ? AND started_at < ? AND revenue > 0 GROUP BY 1 ORDER BY 2 DESC, 1")) {
-            bind(ps, range);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getBigDecimal(2));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String label(Interval interval, ResultSet rs) throws SQLException {
-        return switch (interval) {
-            case HOUR_OF_DAY -> String.format(Locale.ROOT, "%02d:00", rs.getInt(1));
-            case WEEKDAY -> WEEKDAYS[rs.getInt(1)];
-            default -> rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC).toString();
-        };
-    }
-
-    private static Instant minuteFloor(Instant i) {
-        return i.truncatedTo(ChronoUnit.MINUTES);
-    }
-
-    private static void bind(PreparedStatement ps, TimeRange range) throws SQLException {
-        ps.setTimestamp(1, Timestamp.from(range.from()));
-        ps.setTimestamp(2, Timestamp.from(range.to()));
-    }
-
     private static double ratio(long part, long whole) {
         return whole == 0 ? 0.0 : Math.round(part * 10000.0 / whole) / 10000.0;
+    }
+
+    static Timestamp ts(Instant i) {
+        return Timestamp.from(i);
     }
 }

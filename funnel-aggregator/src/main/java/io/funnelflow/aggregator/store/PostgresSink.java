@@ -1,8 +1,9 @@
 package io.funnelflow.aggregator.store;
 
+import io.funnelflow.aggregator.aggregate.AggregateKey;
 import io.funnelflow.contract.event.TrackedEvent;
-import io.funnelflow.contract.session.MinuteCount;
 import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.session.SessionTimeline;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.CommittedConsumer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -29,7 +30,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
     public static final List<String> TOPICS = List.of(Topics.UNIQUE_EVENTS.name(), Topics.SESSIONS.name(),
-            Topics.MINUTE_COUNTS.name(), Topics.LATE_EVENTS.name());
+            Topics.AGGREGATES.name(), Topics.SESSION_TIMELINES.name(), Topics.LATE_EVENTS.name());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final SinkWriter writer;
@@ -110,11 +111,13 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             } else if (topic.equals(Topics.SESSIONS.name())) {
                 SessionSummary s = r.value() == null ? null : Topics.SESSIONS.valueSerde().deserializer().deserialize(topic, r.value());
                 batch.session(r.key(), s);
-            } else if (topic.equals(Topics.MINUTE_COUNTS.name())) {
-                MinuteCount c = Topics.MINUTE_COUNTS.valueSerde().deserializer().deserialize(topic, r.value());
-                batch.count(c);
+            } else if (topic.equals(Topics.AGGREGATES.name())) {
+                batch.aggregate(AggregateKey.parse(r.key()), r.value());
+            } else if (topic.equals(Topics.SESSION_TIMELINES.name())) {
+                SessionTimeline t = r.value() == null ? null : Topics.SESSION_TIMELINES.valueSerde().deserializer().deserialize(topic, r.value());
+                batch.timeline(r.key(), t);
             } else if (topic.equals(Topics.LATE_EVENTS.name())) {
-                batch.late(read(Topics.LATE_EVENTS.valueSerde().deserializer(), topic, r.value()));
+                batch.late(Topics.LATE_EVENTS.valueSerde().deserializer().deserialize(topic, r.value()));
             }
         }
         return batch;

@@ -1,67 +1,77 @@
 package io.funnelflow.aggregator.stream;
 
-import io.funnelflow.aggregator.session.Timeline;
-import io.funnelflow.contract.event.TrackedEvent;
-import io.funnelflow.contract.json.JsonSerde;
-import io.funnelflow.contract.session.MinuteCount;
+import io.funnelflow.contract.funnel.SavedFunnel;
 import io.funnelflow.contract.topic.Topic;
 import io.funnelflow.contract.topic.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
-import java.time.Duration;
 import java.util.Map;
 
 /**
  * The aggregation as a pure function of its settings: no start-up code here, Micronaut owns the lifecycle.
  *
  * <pre>
- * funnelflow.events ─ check ─┬─ rejected ──────────────────────────────────────────► funnelflow.events.rejected
- *                            └─ dedupe ─┬─────────────────────────────────────────► funnelflow.aggregator.unique-events
- *                                       ├─ sessionize ────────────────────────────► funnelflow.sessions
- *                                       └─ stamp event time ─ repartition by dimensions ─ detect late
- *                                              ├─ late ───────────────────────────► funnelflow.aggregator.late-events
- *                                              └─ 1-minute windows ───────────────► funnelflow.aggregator.minute-counts
+ * funnelflow.events ─ check ─┬─ rejected ────────────────────────────────────────► funnelflow.events.rejected
+ *                            └─ dedupe ─┬───────────────────────────────────────► funnelflow.aggregator.unique-events
+ *                                       └─ sessionize ◄─ funnelflow.erasures      (funnelflow.funnels, as a global table)
+ *                                            ├─ session summaries ──────────────► funnelflow.sessions
+ *                                            ├─ figures per bucket and partition ► funnelflow.aggregator.aggregates
+ *                                            ├─ quiet sessions' ordered events ─► funnelflow.aggregator.session-timelines
+ *                                            ├─ late arrivals ──────────────────► funnelflow.aggregator.late-events
+ *                                            └─ what it could not do ───────────► funnelflow.events.rejected
  * </pre>
  *
- * Every store, repartition topic and stateful operator is named: renaming one breaks a running application.
+ * No repartition: events are keyed by session key from ingest on, and every figure is kept per stream
+ * partition beside the sessions it comes from. Every store, topic and stateful operator is named:
+ * renaming one breaks a running application.
  */
 public final class AggregatorTopology {
-
-    static final Duration MINUTE = Duration.ofMinutes(1);
-    static final String MINUTE_COUNTS_STORE = "minute-counts-store";
 
     private AggregatorTopology() {
     }
 
     public static Topology build(StreamSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        JsonSerde<TrackedEvent> eventSerde = JsonSerde.of(TrackedEvent.class);
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeHorizon(), settings.dedupeHorizon(), false),
-                Serdes.String(), Serdes.Long()));
-        // cached: a busy session's timeline is written to RocksDB and its changelog once per commit, not per event
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.TIMELINES),
-                Serdes.String(), JsonSerde.of(Timeline.class)).withCachingEnabled());
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.EVENTS),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.STATES),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.OPEN),
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.PARTIALS),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.VISITORS),
+                Serdes.String(), Serdes.Integer()).withCachingEnabled());
+        // small and short-lived: in memory, restored from their changelogs; cached, so that a key's many
+        // changes between two commits reach the changelog once
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.PENDING),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.TIMELINES_DUE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Sessionizer.SWEEP),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.globalTable(Topics.FUNNELS.name(), Consumed.with(Topics.FUNNELS.keySerde(), Topics.FUNNELS.valueSerde())
+                        .withName("funnels-source"),
+                Materialized.<String, SavedFunnel, KeyValueStore<Bytes, byte[]>>as(Sessionizer.REGISTRY)
+                        .withKeySerde(Topics.FUNNELS.keySerde()).withValueSerde(Topics.FUNNELS.valueSerde()));
 
+        Received.ReceivedSerde received = new Received.ReceivedSerde();
         Map<String, KStream<String, Checked>> checked = builder
-                .stream(Topics.EVENTS.name(), consumed(Topics.EVENTS, "events-source"))
+                .stream(Topics.EVENTS.name(), Consumed.with(Topics.EVENTS.keySerde(), received).withName("events-source"))
                 .mapValues(Checked::of, Named.as("check"))
                 .split(Named.as("checked-"))
                 .branch((key, c) -> c.rejected() != null, Branched.as("rejected"))
@@ -70,38 +80,42 @@ public final class AggregatorTopology {
                 .mapValues(Checked::rejected, Named.as("rejection"))
                 .to(Topics.EVENTS_REJECTED.name(), produced(Topics.EVENTS_REJECTED, "rejected-sink"));
 
-        KStream<String, TrackedEvent> unique = checked.get("checked-valid")
-                .mapValues(Checked::event, Named.as("checked-event"))
+        KStream<String, Received> unique = checked.get("checked-valid")
+                .mapValues(Checked::received, Named.as("checked-event"))
                 .processValues(() -> new DedupeProcessor(settings.dedupeHorizon()), Named.as("dedupe"), DedupeProcessor.STORE);
-        unique.to(Topics.UNIQUE_EVENTS.name(), produced(Topics.UNIQUE_EVENTS, "unique-events-sink"));
+        // the raw events go on as they came: the same JSON as funnelflow.events, not written a second time
+        unique.to(Topics.UNIQUE_EVENTS.name(), Produced.with(Topics.UNIQUE_EVENTS.keySerde(), received).withName("unique-events-sink"));
 
-        unique.process(() -> new Sessionizer(settings), Named.as("sessionize"), Sessionizer.TIMELINES, Sessionizer.OPEN)
+        KStream<String, Input> erasures = builder
+                .stream(Topics.ERASURES.name(), consumed(Topics.ERASURES, "erasures-source"))
+                .filter((key, erasure) -> key != null && erasure != null, Named.as("erasures-with-key"))
+                .<Input>mapValues(Input.Erase::new, Named.as("erasure-input"));
+        Map<String, KStream<String, Out>> out = unique
+                .<Input>mapValues(r -> new Input.Event(r.event()), Named.as("event-input"))
+                .merge(erasures, Named.as("sessionizer-input"))
+                .process(() -> new Sessionizer(settings), Named.as("sessionize"), Sessionizer.EVENTS, Sessionizer.STATES,
+                        Sessionizer.OPEN, Sessionizer.PARTIALS, Sessionizer.VISITORS, Sessionizer.PENDING, Sessionizer.TIMELINES_DUE, Sessionizer.SWEEP)
+                .split(Named.as("sessionized-"))
+                .branch((key, o) -> o instanceof Out.Summary, Branched.as("summary"))
+                .branch((key, o) -> o instanceof Out.Aggregate, Branched.as("aggregate"))
+                .branch((key, o) -> o instanceof Out.Timeline, Branched.as("timeline"))
+                .branch((key, o) -> o instanceof Out.Late, Branched.as("late"))
+                .defaultBranch(Branched.as("rejected"));
+        out.get("sessionized-summary")
+                .mapValues(o -> ((Out.Summary) o).summary(), Named.as("summary-value"))
                 .to(Topics.SESSIONS.name(), produced(Topics.SESSIONS, "sessions-sink"));
-
-        Map<String, KStream<String, Routed>> timeliness = unique
-                .processValues(EventTimeStamper::new, Named.as("stamp-event-time"))
-                .selectKey((key, e) -> Buckets.dimensions(e), Named.as("key-by-dimensions"))
-                .repartition(Repartitioned.with(Serdes.String(), eventSerde).withName("events-by-dimensions"))
-                .processValues(() -> new LateDetector(MINUTE, settings.windowGrace()), Named.as("detect-late"))
-                .split(Named.as("timeliness-"))
-                .branch((key, r) -> r.late(), Branched.as("late"))
-                .defaultBranch(Branched.as("on-time"));
-        timeliness.get("timeliness-late")
-                .map((key, r) -> KeyValue.pair(r.event().eventId(), r.event()), Named.as("late-by-event-id"))
+        out.get("sessionized-aggregate")
+                .mapValues(o -> ((Out.Aggregate) o).value(), Named.as("aggregate-value"))
+                .to(Topics.AGGREGATES.name(), produced(Topics.AGGREGATES, "aggregates-sink"));
+        out.get("sessionized-timeline")
+                .mapValues(o -> ((Out.Timeline) o).timeline(), Named.as("timeline-value"))
+                .to(Topics.SESSION_TIMELINES.name(), produced(Topics.SESSION_TIMELINES, "timelines-sink"));
+        out.get("sessionized-late")
+                .mapValues(o -> ((Out.Late) o).late(), Named.as("late-value"))
                 .to(Topics.LATE_EVENTS.name(), produced(Topics.LATE_EVENTS, "late-events-sink"));
-        timeliness.get("timeliness-on-time")
-                .mapValues(Routed::event, Named.as("on-time-event"))
-                .groupByKey(Grouped.with("by-dimensions", Serdes.String(), eventSerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(MINUTE, settings.windowGrace()))
-                .aggregate(Tally::zero, (key, e, tally) -> tally.add(e), Named.as("count-per-minute"),
-                        Materialized.<String, Tally, WindowStore<Bytes, byte[]>>as(MINUTE_COUNTS_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Tally.class)))
-                .toStream(Named.as("minute-count-changes"))
-                .map((window, tally) -> {
-                    MinuteCount count = Buckets.minuteCount(window.key(), window.window().startTime(), tally);
-                    return KeyValue.pair(count.bucketKey(), count);
-                }, Named.as("to-minute-count"))
-                .to(Topics.MINUTE_COUNTS.name(), produced(Topics.MINUTE_COUNTS, "minute-counts-sink"));
+        out.get("sessionized-rejected")
+                .mapValues(o -> ((Out.Rejected) o).rejected(), Named.as("sessionizer-rejection"))
+                .to(Topics.EVENTS_REJECTED.name(), produced(Topics.EVENTS_REJECTED, "sessionizer-rejected-sink"));
         return builder.build();
     }
 

@@ -1,6 +1,5 @@
 package io.funnelflow.aggregator.stream;
 
-import io.funnelflow.contract.event.TrackedEvent;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -14,12 +13,12 @@ import java.time.Duration;
  * after a timeout or a 503 is counted once. Ids are kept in a window store keyed by event id and
  * stamped with the record time (when ingest received it), so old ids expire by whole segments.
  */
-final class DedupeProcessor implements FixedKeyProcessor<String, TrackedEvent, TrackedEvent> {
+final class DedupeProcessor implements FixedKeyProcessor<String, Received, Received> {
 
     static final String STORE = "seen-event-ids";
 
     private final long horizonMillis;
-    private FixedKeyProcessorContext<String, TrackedEvent> context;
+    private FixedKeyProcessorContext<String, Received> context;
     private WindowStore<String, Long> seen;
 
     DedupeProcessor(Duration horizon) {
@@ -27,14 +26,14 @@ final class DedupeProcessor implements FixedKeyProcessor<String, TrackedEvent, T
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, TrackedEvent> context) {
+    public void init(FixedKeyProcessorContext<String, Received> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
     }
 
     @Override
-    public void process(FixedKeyRecord<String, TrackedEvent> record) {
-        String id = record.value().eventId();
+    public void process(FixedKeyRecord<String, Received> record) {
+        String id = record.value().event().eventId();
         long ts = record.timestamp();
         try (WindowStoreIterator<Long> hits = seen.fetch(id, ts - horizonMillis, ts + horizonMillis)) {
             if (hits.hasNext()) {

@@ -28,8 +28,7 @@ public final class StreamsLifecycle implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10L * 1024 * 1024);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                org.apache.kafka.streams.errors.DefaultProductionExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         // under exactly-once the first send of a transaction often meets the previous one still committing
         // (CONCURRENT_TRANSACTIONS); the default backoff (100 ms, growing to 1 s) turns that into seconds of delay

@@ -2,16 +2,17 @@ package io.funnelflow.aggregator.web;
 
 import io.funnelflow.aggregator.funnel.FunnelCount;
 import io.funnelflow.aggregator.funnel.FunnelMode;
-import io.funnelflow.aggregator.funnel.FunnelReport;
 import io.funnelflow.aggregator.query.AnalyticsQuery;
 import io.funnelflow.aggregator.query.BadParameterException;
 import io.funnelflow.aggregator.query.Breakdown;
+import io.funnelflow.aggregator.query.FunnelHistory;
 import io.funnelflow.aggregator.query.FunnelQuery;
 import io.funnelflow.aggregator.query.FunnelStore;
 import io.funnelflow.aggregator.query.NotFoundException;
 import io.funnelflow.aggregator.query.SessionQuery;
 import io.funnelflow.aggregator.query.TimeRange;
 import io.funnelflow.contract.funnel.FunnelDefinition;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -36,36 +37,55 @@ public class QueryController {
 
     private final FunnelQuery funnels;
     private final FunnelStore funnelStore;
+    private final FunnelHistory funnelHistory;
     private final AnalyticsQuery analytics;
     private final SessionQuery sessions;
     private final Clock clock = Clock.systemUTC();
 
-    public QueryController(FunnelQuery funnels, FunnelStore funnelStore, AnalyticsQuery analytics, SessionQuery sessions) {
+    public QueryController(FunnelQuery funnels, FunnelStore funnelStore, FunnelHistory funnelHistory, AnalyticsQuery analytics,
+                           SessionQuery sessions) {
         this.funnels = funnels;
         this.funnelStore = funnelStore;
+        this.funnelHistory = funnelHistory;
         this.analytics = analytics;
         this.sessions = sessions;
     }
 
     @Get("/funnel")
-    FunnelReport funnel(@Nullable @QueryValue String hours, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                        @Nullable @QueryValue String funnel, @Nullable @QueryValue String mode,
-                        @Nullable @QueryValue String count, @Nullable @QueryValue String breakdown) throws SQLException {
+    FunnelQuery.Answer funnel(@Nullable @QueryValue String hours, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                              @Nullable @QueryValue String funnel, @Nullable @QueryValue String mode,
+                              @Nullable @QueryValue String count, @Nullable @QueryValue String breakdown) throws SQLException {
         TimeRange range = TimeRange.of(hours, from, to, clock);
         String name = funnel == null || funnel.isBlank() ? FunnelDefinition.DEFAULT_NAME : funnel;
-        FunnelDefinition definition = funnelStore.find(name)
+        FunnelStore.Version version = funnelStore.find(name)
                 .orElseThrow(() -> new NotFoundException("funnel", "no funnel is named '" + name + "'"));
-        return funnels.report(range, definition, parse("mode", mode, FunnelMode.DEFAULT, FunnelMode::parse),
+        return funnels.report(range, version.id(), version.definition(), funnelHistory.history(version),
+                parse("mode", mode, FunnelMode.DEFAULT, FunnelMode::parse),
                 parse("count", count, FunnelCount.DEFAULT, FunnelCount::parse), Breakdown.parse(breakdown));
     }
 
+    /** A saved funnel as listed: its steps, and whether its figures cover its whole history yet. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SavedFunnelView(String name, List<String> steps, int version, java.time.Instant createdAt, String status,
+                                  Double progress, String statusReason) {
+    }
+
     @Get("/funnels")
-    List<FunnelDefinition> listFunnels() throws SQLException {
-        return funnelStore.all();
+    List<SavedFunnelView> listFunnels() throws SQLException {
+        List<SavedFunnelView> out = new java.util.ArrayList<>();
+        for (FunnelStore.Version v : funnelStore.all()) {
+            out.add(view(v));
+        }
+        return out;
+    }
+
+    private SavedFunnelView view(FunnelStore.Version v) throws SQLException {
+        FunnelQuery.History h = funnelHistory.history(v);
+        return new SavedFunnelView(v.name(), v.steps(), v.id(), v.createdAt(), h.status(), h.progress(), h.reason());
     }
 
     @Post("/funnels")
-    HttpResponse<FunnelDefinition> saveFunnel(@Body Map<String, Object> body) throws SQLException {
+    HttpResponse<SavedFunnelView> saveFunnel(@Body Map<String, Object> body) throws SQLException, InterruptedException {
         Object name = body.get("name");
         Object steps = body.get("steps");
         if (!(name instanceof String n)) {
@@ -83,8 +103,8 @@ public class QueryController {
             String first = problems.get(0);
             throw new BadParameterException(first.substring(0, first.indexOf(':')), first.substring(first.indexOf(':') + 2));
         }
-        FunnelDefinition funnel = new FunnelDefinition(n, stepList);
-        return HttpResponse.status(funnelStore.save(funnel) ? HttpStatus.CREATED : HttpStatus.OK).body(funnel);
+        FunnelStore.Saved saved = funnelStore.save(new FunnelDefinition(n, stepList));
+        return HttpResponse.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK).body(view(saved.version()));
     }
 
     @Get("/analytics")

@@ -331,8 +331,8 @@ class FunnelEvaluatorTest {
                     assertThat(step.dropOffRate()).isEqualTo(0.0);
                     assertThat(step.medianSecondsFromPrevious()).isNull();
                 }
-                // the breakdown values are still listed, with zero counts, by name
-                assertThat(report.breakdown().keySet()).containsExactly("(none)", "a");
+                // a value none of whose sessions entered says nothing about the funnel: not listed
+                assertThat(report.breakdown()).isEmpty();
             }
         }
         FunnelReport empty = evaluator.evaluate(SHOP, FunnelMode.ORDERED, FunnelCount.SESSIONS, List.of(), true);
@@ -356,12 +356,11 @@ class FunnelEvaluatorTest {
 
         FunnelReport report = evaluate(FunnelMode.ORDERED, FunnelCount.SESSIONS, sessions);
         assertThat(counts(report)).containsExactly(7, 4, 2, 1, 0);
-        // newsletter 3; "(none)" and "ads" 2 each, by name ('(' sorts before 'a'); zeta 0
-        assertThat(report.breakdown().keySet()).containsExactly("newsletter", "(none)", "ads", "zeta");
+        // newsletter 3; "(none)" and "ads" 2 each, by name ('(' sorts before 'a'); zeta never entered: not listed
+        assertThat(report.breakdown().keySet()).containsExactly("newsletter", "(none)", "ads");
         assertThat(counts(report.breakdown().get("newsletter"))).containsExactly(3, 2, 1, 0, 0);
         assertThat(counts(report.breakdown().get("(none)"))).containsExactly(2, 1, 1, 1, 0);
         assertThat(counts(report.breakdown().get("ads"))).containsExactly(2, 1, 0, 0, 0);
-        assertThat(counts(report.breakdown().get("zeta"))).containsExactly(0, 0, 0, 0, 0);
         // each value's rates and medians are its own: ads 1 of 2 viewed a product, after 5 s
         FunnelReport.Step adsProduct = report.breakdown().get("ads").get(1);
         assertThat(adsProduct.conversionFromPrevious()).isEqualTo(0.5);

@@ -20,7 +20,7 @@ class LiveFeedTest {
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         return new SessionSummary(id, id, "v-" + id, start, start.plusSeconds(events), events, events, 1, 0, 0, 0, 0, 0,
                 BigDecimal.ZERO, BigDecimal.ZERO, Math.min(events, 2), "google", "cpc", "winter", "mobile", "web", "/",
-                null, "a-" + id, List.of(), List.of(types), List.of(), false);
+                null, "a-" + id, List.of(), types.length == 0 ? null : types[types.length - 1], false, false);
     }
 
     static Prediction prediction(String id, double p, String persona) {

@@ -45,9 +45,7 @@ class HostileEventsTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingExceptionHandler.class);
-        StreamSettings settings = new StreamSettings(Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(10),
-                Duration.ofDays(7));
-        driver = new TopologyTestDriver(AggregatorTopology.build(settings), props, T0);
+        driver = new TopologyTestDriver(AggregatorTopology.build(StreamSettings.defaults()), props, T0);
         events = driver.createInputTopic(Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
         sessions = output(Topics.SESSIONS);
         rejected = output(Topics.EVENTS_REJECTED);
@@ -77,6 +75,7 @@ class HostileEventsTopologyTest {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             hostile.forEach(e -> events.pipeInput(e.sessionKey(), e));
             events.pipeInput("s-1", event("e-ok", "page_view", "https://shop.example/", null, null, null));
+            driver.advanceWallClockTime(StreamSettings.defaults().flushInterval());
         });
         assertThat(rejected.readValuesToList()).extracting(RejectedEvent::stage, RejectedEvent::eventId, RejectedEvent::field)
                 .containsExactly(

@@ -1,12 +1,11 @@
 package io.funnelflow.prediction.features;
 
-import io.funnelflow.contract.event.EventType;
 import io.funnelflow.contract.session.SessionSummary;
+import io.funnelflow.contract.session.SessionTally;
+import io.funnelflow.contract.session.TallyEvent;
 
+import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * What is known of a session at one moment: the counts and the cart as they stand after the session's
@@ -47,29 +46,15 @@ public record SessionState(
     }
 
     /**
-     * Rebuilds a session's state event by event, as the aggregator summarises it, including who the
-     * visitor is at each moment: the latest user id to appear, else the first anonymous id, else the
-     * session key — so a snapshot taken before a login knows only the anonymous visitor.
+     * Rebuilds a session's state event by event with the contract's {@link SessionTally} — the very rules
+     * the aggregator summarises sessions with, so training and serving cannot drift apart — including who
+     * the visitor is at each moment: the latest user id to appear, else the first anonymous id, else the
+     * session key, so a snapshot taken before a login knows only the anonymous visitor.
      */
     public static final class Replay {
         private final String sessionId;
         private final String sessionKey;
-        private final Set<String> userIds = new LinkedHashSet<>();
-        private String anonymousId;
-        private Instant start;
-        private Instant moment;
-        private int events;
-        private int pageViews;
-        private int productViews;
-        private int cartAdds;
-        private int cartRemoves;
-        private int checkouts;
-        private int purchases;
-        private double cart;
-        private String device;
-        private String platform;
-        private String utmSource;
-        private String utmMedium;
+        private final SessionTally tally = new SessionTally();
 
         public Replay(String sessionId, String sessionKey) {
             this.sessionId = sessionId;
@@ -78,48 +63,80 @@ public record SessionState(
 
         /** Adds the session's next event, in time order. */
         public Replay add(SessionEvent e) {
-            if (start == null) {
-                start = e.time();
-            }
-            moment = e.time();
-            events++;
-            EventType type = EventType.fromWireName(e.type()).orElse(null);
-            if (type == EventType.PAGE_VIEW) {
-                pageViews++;
-            } else if (type == EventType.PRODUCT_VIEW) {
-                productViews++;
-            } else if (type == EventType.ADD_TO_CART) {
-                cartAdds++;
-                cart += e.lineValue();
-            } else if (type == EventType.REMOVE_FROM_CART) {
-                cartRemoves++;
-                cart -= e.lineValue();
-            } else if (type == EventType.CHECKOUT_START) {
-                checkouts++;
-            } else if (type == EventType.PURCHASE) {
-                purchases++;
-                cart = 0;
-            }
-            device = device != null ? device : e.device();
-            platform = platform != null ? platform : e.platform();
-            utmSource = utmSource != null ? utmSource : e.utmSource();
-            utmMedium = utmMedium != null ? utmMedium : e.utmMedium();
-            anonymousId = anonymousId != null ? anonymousId : e.anonymousId();
-            if (e.userId() != null) {
-                userIds.add(e.userId());
-            }
+            tally.add(new TallyEvent() {
+                @Override
+                public String type() {
+                    return e.type();
+                }
+
+                @Override
+                public long time() {
+                    return e.time().toEpochMilli();
+                }
+
+                @Override
+                public String userId() {
+                    return e.userId();
+                }
+
+                @Override
+                public String anonymousId() {
+                    return e.anonymousId();
+                }
+
+                @Override
+                public String pageUrl() {
+                    return null;
+                }
+
+                @Override
+                public String utmSource() {
+                    return e.utmSource();
+                }
+
+                @Override
+                public String utmMedium() {
+                    return e.utmMedium();
+                }
+
+                @Override
+                public String utmCampaign() {
+                    return null;
+                }
+
+                @Override
+                public String device() {
+                    return e.device();
+                }
+
+                @Override
+                public String platform() {
+                    return e.platform();
+                }
+
+                @Override
+                public BigDecimal price() {
+                    return BigDecimal.valueOf(e.lineValue());
+                }
+
+                @Override
+                public Integer quantity() {
+                    return 1;
+                }
+
+                @Override
+                public BigDecimal revenue() {
+                    return null;
+                }
+            });
             return this;
         }
 
         public SessionState state() {
-            if (start == null) {
-                throw new IllegalStateException("a session has at least one event");
-            }
-            String userId = userIds.isEmpty() ? null : List.copyOf(userIds).get(userIds.size() - 1);
-            String visitorId = userId != null ? userId : anonymousId != null ? anonymousId : sessionKey;
-            return new SessionState(sessionId, visitorId, userId, start, moment, events, pageViews, productViews,
-                    cartAdds, cartRemoves, checkouts, purchases, Math.max(0, cart), device, platform, utmSource,
-                    utmMedium);
+            return new SessionState(sessionId, tally.visitorId(sessionKey), tally.userId(), Instant.ofEpochMilli(tally.first()),
+                    Instant.ofEpochMilli(tally.last()), tally.events(), tally.pageViews(), tally.productViews(), tally.cartAdds(),
+                    tally.cartRemoves(), tally.checkouts(), tally.purchases(), tally.cartValue().doubleValue(), tally.device(),
+                    tally.platform(), tally.utmSource(), tally.utmMedium());
         }
     }
 }

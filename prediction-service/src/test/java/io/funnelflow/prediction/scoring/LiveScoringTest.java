@@ -53,7 +53,7 @@ class LiveScoringTest {
                                   int purchases, boolean closed) {
         return new SessionSummary(id, id, "a-" + id, start, start.plusSeconds(40L * events), 40L * events, events, 1, views,
                 adds, 0, checkouts, purchases, BigDecimal.valueOf(cart), BigDecimal.ZERO, 1, "google", "cpc", null,
-                "desktop", "web", "/", null, "a-" + id, List.of(), List.of(), List.of(), closed);
+                "desktop", "web", "/", null, "a-" + id, List.of(), null, false, closed);
     }
 
     @Test
