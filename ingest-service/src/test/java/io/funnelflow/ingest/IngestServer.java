@@ -37,6 +37,8 @@ final class IngestServer implements AutoCloseable {
 
     EmbeddedServer embedded() {
         return server;
+    }
+
     ApplicationContext context() {
         return server.getApplicationContext();
     }
