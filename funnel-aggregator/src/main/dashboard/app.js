@@ -97,13 +97,15 @@
     try {
       const breakdown = state.breakdown ? '&breakdown=' + encodeURIComponent(state.breakdown) : '';
       const interval = state.hours <= 24 ? 'hour' : 'day';
-      const [kpis, funnel, events, purchases] = await Promise.all([
+      const [kpis, funnel, events, purchases, heat] = await Promise.all([
         request('/api/analytics?' + rangeQuery()),
         request('/api/funnel?' + rangeQuery() + breakdown),
         request('/api/trends?' + rangeQuery() + '&interval=' + interval),
-        request('/api/trends?' + rangeQuery() + '&interval=' + interval + '&event_type=purchase')
+        request('/api/trends?' + rangeQuery() + '&interval=' + interval + '&event_type=purchase'),
+        request('/api/trends?' + rangeQuery() + '&interval=weekday_hour')
       ]);
-      const failures = [kpis, funnel, events, purchases].filter((r) => !r.ok);
+      setCsvLinks(breakdown, interval);
+      const failures = [kpis, funnel, events, purchases, heat].filter((r) => !r.ok);
       const status = $('numbers-status');
       if (failures.length) {
         status.textContent = 'Some numbers could not be loaded: ' + failures[0].error;
@@ -121,6 +123,9 @@
       if (events.ok && purchases.ok) {
         renderTrends(interval, events.body, purchases.body);
       }
+      if (heat.ok) {
+        renderHeatmap(heat.body);
+      }
       state.loads++;
       document.body.dataset.loads = String(state.loads);
     } finally {
@@ -130,6 +135,62 @@
         scheduleReload(0);
       }
     }
+  }
+
+  /** The CSV downloads ask for what the panels show: the same range, breakdown and interval. */
+  function setCsvLinks(breakdown, interval) {
+    const query = {
+      'csv-analytics': rangeQuery(),
+      'csv-funnel': rangeQuery() + breakdown,
+      'csv-trends': rangeQuery() + '&interval=' + interval,
+      'csv-heatmap': rangeQuery() + '&interval=weekday_hour'
+    };
+    for (const [id, q] of Object.entries(query)) {
+      const link = $(id);
+      link.href = link.dataset.csv + '?' + q + '&format=csv';
+    }
+  }
+
+  /** The 7 × 24 weekday × hour cells (UTC) as a shaded table; the busiest one outlined and named. */
+  function renderHeatmap(report) {
+    const points = Array.isArray(report.points) ? report.points : [];
+    const max = points.reduce((m, p) => Math.max(m, p.events || 0), 0);
+    const table = $('heatmap');
+    const hours = [];
+    for (let h = 0; h < 24; h++) {
+      hours.push([String(h).padStart(2, '0'), null, 'th']);
+    }
+    table.tHead.replaceChildren(row([['', null, 'th']].concat(hours)));
+    const days = [];
+    for (const p of points) {
+      let day = days.find((d) => d.name === p.weekday);
+      if (!day) {
+        day = { name: p.weekday, cells: [] };
+        days.push(day);
+      }
+      day.cells.push(p);
+    }
+    const peak = report.peak || null;
+    table.tBodies[0].replaceChildren(...days.map((d) => {
+      const tr = row([[d.name, null, 'th']]);
+      for (const p of d.cells) {
+        const td = document.createElement('td');
+        td.textContent = String(p.events);
+        td.title = d.name + ' ' + String(p.hour).padStart(2, '0') + ':00 · ' + int.format(p.events) + ' events';
+        td.dataset.weekday = d.name;
+        td.dataset.hour = String(p.hour);
+        td.dataset.events = String(p.events);
+        td.style.setProperty('--heat', max ? (0.08 + 0.92 * p.events / max).toFixed(3) : '0');
+        if (peak && peak.weekday === d.name && peak.hour === p.hour) {
+          td.classList.add('peak');
+        }
+        tr.appendChild(td);
+      }
+      return tr;
+    }));
+    $('heatmap-peak').textContent = peak
+      ? 'Peak activity: ' + peak.label + ' (' + int.format(peak.events) + ' events)'
+      : 'No events in this range.';
   }
 
   function scheduleReload(delay) {
@@ -639,6 +700,12 @@
     $('signout-button').addEventListener('click', () => {
       signOut();
     });
+    // another page of the dashboard (leads.html) brings its own code and uses these helpers
+    const page = document.body.dataset.page;
+    if (page && window.FunnelFlowPages && window.FunnelFlowPages[page]) {
+      window.FunnelFlowPages[page]({ request, row, chart, destroyChart, int, pct, colors: COLORS });
+      return;
+    }
     $('range').addEventListener('change', (e) => {
       state.hours = Number(e.target.value) || 24;
       scheduleReload(0);

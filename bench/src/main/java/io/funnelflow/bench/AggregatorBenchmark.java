@@ -177,6 +177,7 @@ final class AggregatorBenchmark implements Callable<Integer> {
             clocks[i] = base + random.nextInt(60_000);
         }
         Instant received = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -189,7 +190,11 @@ final class AggregatorBenchmark implements Callable<Integer> {
                 clocks[slot] += 5_000 + random.nextInt(40_000);
                 TrackedEvent e = event(random, session, step, length, Instant.ofEpochMilli(clocks[slot]), n);
                 producer.send(new ProducerRecord<>(Topics.EVENTS.name(), session.getBytes(StandardCharsets.UTF_8),
-                        writer.writeValueAsBytes(e.accepted(e.eventId(), received, null))));
+                        writer.writeValueAsBytes(e.accepted(e.eventId(), received, null))), (metadata, error) -> {
+                    if (error != null) {
+                        failed.compareAndSet(null, error);
+                    }
+                });
                 if (progress[slot] == length) {
                     progress[slot] = 0;
                     sessionIds[slot] = nextSession++;
@@ -197,6 +202,9 @@ final class AggregatorBenchmark implements Callable<Integer> {
                 }
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("the backlog could not be written whole", failed.get());
         }
         return events / ((System.nanoTime() - t0) / 1e9);
     }
@@ -236,9 +244,13 @@ final class AggregatorBenchmark implements Callable<Integer> {
             consumer.seekToBeginning(parts);
             long read = 0;
             long t0 = System.nanoTime();
+            long deadline = t0 + Duration.ofMinutes(10).toNanos();
             while (read < events) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 read += records.count();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the plain consumer read " + read + " of " + events + " events in 10 minutes");
+                }
             }
             return read / ((System.nanoTime() - t0) / 1e9);
         }

@@ -126,6 +126,8 @@ final class QueryBenchmark implements Callable<Integer> {
                 endpoints.put("analytics", "/api/analytics?" + range);
                 endpoints.put("trends by hour", "/api/trends?interval=hour&" + range);
                 endpoints.put("trends by weekday", "/api/trends?interval=weekday&" + range);
+                endpoints.put("trends by weekday and hour (heatmap)", "/api/trends?interval=weekday_hour&" + range);
+                endpoints.put("funnel by utm_source as CSV", "/api/funnel?breakdown=utm_source&format=csv&" + range);
                 Map<String, List<Long>> latencies = new LinkedHashMap<>();
                 latencies.put("SELECT count(*) FROM sessions (baseline)", new ArrayList<>());
                 endpoints.keySet().forEach(k -> latencies.put(k, new ArrayList<>()));

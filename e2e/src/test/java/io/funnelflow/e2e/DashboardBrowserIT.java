@@ -52,8 +52,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * another, a shopper goes through the demo store (product → cart → checkout → purchase) with the real
  * tracker; without reloading, the dashboard's live feed shows that session with its purchase and its
  * prediction, and the funnel, the KPIs and the personas count it; the analyst (rule-based: no LLM here)
- * answers and says so. Kafka and PostgreSQL are the test JVM's shared ones; the four services run from
- * their jars.
+ * answers and says so. The leads page shows the stage funnel of imported leads. Kafka and PostgreSQL are
+ * the test JVM's shared ones; the five services run from their jars.
  *
  * <p>Screenshots of each step are saved under {@code target/screenshots/}. Any error in either page's
  * console fails the test.
@@ -66,7 +66,8 @@ class DashboardBrowserIT {
     static final String KEY = "e2e-browser-key";
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service", "insights-service");
+    static final List<String> MODULES = List.of("ingest-service", "funnel-aggregator", "prediction-service", "insights-service",
+            "crm-service");
     static final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     static ServiceProcess ingest;
     static ServiceProcess aggregator;
@@ -103,6 +104,8 @@ class DashboardBrowserIT {
         env.put("FUNNELFLOW_AGGREGATOR_URL", url(ports, "funnel-aggregator"));
         env.put("FUNNELFLOW_PREDICTION_URL", url(ports, "prediction-service"));
         env.put("FUNNELFLOW_INSIGHTS_URL", url(ports, "insights-service"));
+        env.put("FUNNELFLOW_CRM_PORT", String.valueOf(ports.get("crm-service")));
+        env.put("FUNNELFLOW_CRM_URL", url(ports, "crm-service"));
         // no LLM here: the rule-based analyst answers, and says so
         env.put("FUNNELFLOW_LLM_MODEL", "");
         env.putAll(TestAccess.environment());
@@ -262,6 +265,18 @@ class DashboardBrowserIT {
         assertThat(js("return ['funnel-chart', 'trend-chart'].every(id => window.Chart && Chart.getChart(document.getElementById(id)));"))
                 .isEqualTo(Boolean.TRUE);
 
+        // what the charts draw is what the API answers: each funnel bar in its own step's slot, the trend's
+        // points one per bucket of the range at even steps of time (empty ones as zero), the heatmap's 168
+        // cells and its peak; and each CSV link downloads the panel's report. With a breakdown, then without
+        wait.withMessage(() -> "the dashboard and the API differ: " + chartsDrawTheApi());
+        wait.until(d -> chartsDrawTheApi().isEmpty());
+        new Select(byTestId("breakdown-select")).selectByValue("");
+        wait.until(d -> d.findElements(By.cssSelector("#funnel-breakdown table")).isEmpty());
+        wait.until(d -> chartsDrawTheApi().isEmpty());
+        assertThat(chartsDrawTheApi()).isEmpty();
+        wait.withMessage(() -> null);
+        screenshot("dashboard-heatmap");
+
         // the analyst answers, and the panel says who did: with no LLM configured, the rules
         byTestId("insights-button").click();
         wait.until(d -> byTestId("insights-analyst").getDomAttribute("data-kind") != null
@@ -287,6 +302,116 @@ class DashboardBrowserIT {
         driver.get(aggregator.url() + "/");
         wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
         screenshot("signed-out");
+    }
+
+    @Test
+    void theLeadsPageShowsTheStageFunnelOfTheCrm() throws Exception {
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String created = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30).toString();
+        String csv = "lead_id,created_at,funnel_stage,intent_score,last_engaged,sales_owner\r\n"
+                + "E2E-1," + created + ",,10," + today + ",Priya Shah\r\n"
+                + "E2E-2," + created + ",,20," + today + ",Priya Shah\r\n"
+                + "E2E-3," + created + ",MQL,45," + today + ",Sam Okafor\r\n"
+                + "E2E-4," + created + ",SQL,30," + today + ",Sam Okafor\r\n";
+        java.net.http.HttpResponse<String> imported = java.net.http.HttpClient.newHttpClient().send(
+                TestAccess.request(services.get("crm-service").url() + "/api/leads/import").header("Content-Type", "text/csv")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        // what the browser logged before this test (another test's sign-out) is not this page's
+        driver.manage().logs().get(LogType.BROWSER);
+        driver.get(aggregator.url() + "/leads.html");
+        if (driver.getCurrentUrl().endsWith("/signin")) {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(TestAccess.readToken());
+            driver.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/"));
+            driver.get(aggregator.url() + "/leads.html");
+        }
+        // the imported leads, through the aggregator, in the stage funnel: 2 Lead, 1 MQL, 1 SQL at least
+        wait.until(d -> stageCount("Lead") >= 2 && stageCount("MQL") >= 1 && stageCount("SQL") >= 1);
+        assertThat(js("return !!(window.Chart && Chart.getChart(document.getElementById('stage-chart')));")).isEqualTo(Boolean.TRUE);
+        wait.until(d -> d.findElements(By.cssSelector("[data-testid=lead-row]")).size() >= 4);
+        assertThat(byTestId("lead-table").getText()).contains("E2E-4", "SQL", "imported as SQL");
+        screenshot("leads-page");
+        collectConsole("leads page");
+        assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+
+        // signed out again, as the other tests expect to find the browser
+        byTestId("signout-button").click();
+        wait.until(ExpectedConditions.urlToBe(aggregator.url() + "/signin"));
+        driver.manage().logs().get(LogType.BROWSER);
+    }
+
+    long stageCount(String stage) {
+        Object n = js("const tr = document.querySelector(\"[data-testid='stage-\" + arguments[0] + \"']\"); return tr ? tr.dataset.current : '0';",
+                stage);
+        return Long.parseLong((String) n);
+    }
+
+    /** What the charts, the heatmap and the CSV links show that the API does not answer; empty when they agree. */
+    String chartsDrawTheApi() {
+        Object problems = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const problems = [];
+                  const get = async (u) => (await fetch(u, { credentials: 'same-origin' })).json();
+                  const hours = Number(document.getElementById('range').value);
+                  const breakdown = document.getElementById('breakdown').value;
+                  const funnelChart = Chart.getChart(document.getElementById('funnel-chart'));
+                  const x = funnelChart.scales.x;
+                  const slot = (x.right - x.left) / funnelChart.data.labels.length;
+                  funnelChart.data.datasets.forEach((ds, d) => funnelChart.getDatasetMeta(d).data.forEach((bar, i) => {
+                    const centre = x.getPixelForValue(i);
+                    if (Math.abs(bar.x - centre) > slot / 2) {
+                      problems.push('funnel bar ' + d + '/' + i + ' is drawn at ' + bar.x.toFixed(0) + ', its slot at ' + centre.toFixed(0));
+                    }
+                  }));
+                  const funnel = await get('/api/funnel?hours=' + hours + (breakdown ? '&breakdown=' + breakdown : ''));
+                  const expected = breakdown ? Object.values(funnel.breakdown).slice(0, 8).map((steps) => steps.map((s) => s.count))
+                    : [funnel.steps.map((s) => s.count)];
+                  const drawn = funnelChart.data.datasets.map((ds) => ds.data);
+                  if (JSON.stringify(drawn) !== JSON.stringify(expected)) {
+                    problems.push('the funnel draws ' + JSON.stringify(drawn) + ', the API answers ' + JSON.stringify(expected));
+                  }
+                  const interval = hours <= 24 ? 'hour' : 'day';
+                  const trend = await get('/api/trends?hours=' + hours + '&interval=' + interval);
+                  const trendChart = Chart.getChart(document.getElementById('trend-chart'));
+                  const events = trendChart.data.datasets[0].data;
+                  const answered = trend.points.map((p) => p.events);
+                  if (JSON.stringify(events) !== JSON.stringify(answered)) {
+                    problems.push('the trend draws ' + JSON.stringify(events) + ', the API answers ' + JSON.stringify(answered));
+                  }
+                  const xs = trendChart.getDatasetMeta(0).data.map((p) => p.x);
+                  const gaps = xs.slice(1).map((v, i) => v - xs[i]);
+                  if (gaps.some((g) => Math.abs(g - gaps[0]) > 0.5)) {
+                    problems.push('the trend points are not at even steps of time: ' + JSON.stringify(gaps));
+                  }
+                  const heat = await get('/api/trends?hours=' + hours + '&interval=weekday_hour');
+                  const cells = Array.from(document.querySelectorAll('[data-testid=heatmap] td')).map((td) => Number(td.dataset.events));
+                  if (JSON.stringify(cells) !== JSON.stringify(heat.points.map((p) => p.events))) {
+                    problems.push('the heatmap shows ' + cells.length + ' cells that differ from the API');
+                  }
+                  const peak = document.querySelector('[data-testid=heatmap-peak]').textContent;
+                  if (!heat.peak || !peak.includes(heat.peak.label)) {
+                    problems.push('the heatmap names "' + peak + '", the API ' + JSON.stringify(heat.peak));
+                  }
+                  const csv = { 'csv-funnel': 'segment,step,event_type', 'csv-analytics': 'figure,value',
+                                'csv-trends': 'bucket,events,revenue', 'csv-heatmap': 'weekday,hour,events,revenue' };
+                  for (const [id, header] of Object.entries(csv)) {
+                    const link = document.querySelector('[data-testid=' + id + ']');
+                    const r = await fetch(link.href, { credentials: 'same-origin' });
+                    const text = await r.text();
+                    if (!String(r.headers.get('content-type')).startsWith('text/csv') || !text.split('\\r\\n')[0].startsWith(header)) {
+                      problems.push(id + ' gives ' + r.status + ' ' + r.headers.get('content-type') + ': ' + text.slice(0, 60));
+                    }
+                  }
+                  done(problems.join('; '));
+                })().catch((e) => done(String(e)));
+                """);
+        return String.valueOf(problems);
     }
 
     /** Waits until the demo store's tracker has sent every queued event and the ingest service took them. */

@@ -15,16 +15,20 @@ import io.funnelflow.aggregator.store.SinkWriter;
 import io.funnelflow.aggregator.stream.StreamSettings;
 import io.funnelflow.aggregator.stream.StreamsLifecycle;
 import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.health.GroupProgress;
 import io.funnelflow.service.metrics.ConsumerLagMeters;
 import io.funnelflow.service.metrics.KafkaMeters;
+import io.funnelflow.service.security.ServiceToken;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.funnelflow.service.security.ServiceToken;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.MapFormat;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -94,9 +98,10 @@ public class AggregatorBeans {
     }
 
     @Singleton
-    FunnelStore funnelStore(DataSource dataSource, @Named("funnels") Producer<String, byte[]> producer,
+    FunnelStore funnelStore(DataSource dataSource, @Named("query") DataSource queries,
+                            @Named("funnels") Producer<String, byte[]> producer,
                             @Value("${funnelflow.aggregator.max-funnels:20}") int maxFunnels) {
-        return new FunnelStore(dataSource, producer, maxFunnels);
+        return new FunnelStore(dataSource, queries, producer, maxFunnels);
     }
 
     /** Counts saved funnels' history beside the stream, every few seconds while one is incomplete. */
@@ -120,9 +125,10 @@ public class AggregatorBeans {
     }
 
     @Singleton
-    FunnelHistory funnelHistory(DataSource dataSource, FunnelStore store, @Named("aggregator") Admin admin,
+    FunnelHistory funnelHistory(DataSource dataSource, @Named("query") DataSource queries, FunnelStore store,
+                                @Named("aggregator") Admin admin,
                                 @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
-        return new FunnelHistory(dataSource, store, admin, applicationId + "-postgres-sink");
+        return new FunnelHistory(dataSource, queries, store, admin, sinkGroup(applicationId));
     }
 
     @Context
@@ -132,24 +138,47 @@ public class AggregatorBeans {
                              @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
                              @Value("${funnelflow.aggregator.state-dir:}") String stateDir,
                              @Value("${funnelflow.data-dir:}") String dataDir,
-                             @Value("${funnelflow.aggregator.stream-threads:1}") int threads, KafkaMeters meters) {
+                             @Value("${funnelflow.aggregator.stream-threads:1}") int threads,
+                             @Property(name = "funnelflow.aggregator.streams") @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
+                             @Nullable Map<String, Object> overrides, KafkaMeters meters) {
         Path state = !stateDir.isBlank() ? Path.of(stateDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "aggregator-state");
-        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads);
+        StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads,
+                overrides == null ? Map.of() : overrides);
         meters.bind(streams.meters());
         streams.start();
         return streams;
+    }
+
+    /** How far the stream has come on its input: committed offsets against what is waiting. */
+    @Singleton
+    @Named("streams")
+    @Bean(preDestroy = "close")
+    GroupProgress streamsProgress(StreamsLifecycle streams, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                  @Value("${funnelflow.aggregator.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, streams.applicationId(), List.of(Topics.EVENTS.name()), streams::isRepartitionTopic,
+                stallAfter, Clock.systemUTC()).start();
+    }
+
+    /** How far the PostgreSQL sink has come on the stream's output. */
+    @Singleton
+    @Named("sink")
+    @Bean(preDestroy = "close")
+    GroupProgress sinkProgress(PostgresSink sink, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                               @Value("${funnelflow.aggregator.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, sink.groupId(), PostgresSink.TOPICS, topic -> false, stallAfter, Clock.systemUTC()).start();
     }
 
     @Context
     @Bean(preDestroy = "close")
     PostgresSink sink(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                       @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                      @Value("${funnelflow.aggregator.sink.max-backoff:30s}") Duration maxBackoff,
                       LiveStream live, Freshness freshness, KafkaMeters meters) {
         PostgresSink sink = new PostgresSink(bootstrap, sinkGroup(applicationId), new SinkWriter(dataSource), batch -> {
             live.onDataWritten();
             freshness.written(batch);
-        });
+        }, maxBackoff);
         meters.bind(sink.meters());
         sink.start();
         return sink;
@@ -228,18 +257,27 @@ public class AggregatorBeans {
     }
 
     @Singleton
-    FunnelQuery funnelQuery(DataSource dataSource) {
+    @Named("crm")
+    Downstream crm(@Value("${funnelflow.crm.url}") String url,
+                   @Value("${funnelflow.crm.timeout:10s}") Duration timeout, ServiceToken token) {
+        return new Downstream("crm-service", url, timeout, token.authorization().orElse(null));
+    }
+
+    // the query API reads through its own small pool with a statement timeout (datasources.query): a slow
+    // or heavy query waits for one of its connections, never for the writers'
+    @Singleton
+    FunnelQuery funnelQuery(@Named("query") DataSource dataSource) {
         return new FunnelQuery(dataSource);
     }
 
 
     @Singleton
-    AnalyticsQuery analyticsQuery(DataSource dataSource) {
+    AnalyticsQuery analyticsQuery(@Named("query") DataSource dataSource) {
         return new AnalyticsQuery(dataSource);
     }
 
     @Singleton
-    SessionQuery sessionQuery(DataSource dataSource) {
+    SessionQuery sessionQuery(@Named("query") DataSource dataSource) {
         return new SessionQuery(dataSource);
     }
 }

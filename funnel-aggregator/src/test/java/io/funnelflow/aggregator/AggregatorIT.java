@@ -72,6 +72,7 @@ class AggregatorIT {
     @BeforeAll
     static void start() throws Exception {
         String bootstrap = SharedKafka.bootstrapServers();
+        SharedKafka.freshTopics();   // what this IT checks is everything its services stored
         jdbcUrl = SharedPostgres.newDatabase("aggregator_it");
         stateDir = Files.createTempDirectory("aggregator-it-state");
         int port = Ports.free();
@@ -279,6 +280,19 @@ class AggregatorIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("\"parameter\":\"funnel\"");
         assertThat(raw("/api/sessions/none-such").statusCode()).isEqualTo(404);
+
+        // the heatmap reads one hour row per hour of the range: a range of more than 10000 hours is refused before any is read
+        HttpResponse<String> wide = raw("/api/trends?interval=weekday_hour&hours=20000");
+        assertThat(wide.statusCode()).isEqualTo(400);
+        assertThat(wide.body()).contains("\"parameter\":\"interval\"", "at most 10000 hours");
+        assertThat(raw("/api/trends?interval=day&hours=20000").statusCode()).isEqualTo(200);
+        HttpResponse<String> format = raw("/api/trends?format=xlsx");
+        assertThat(format.statusCode()).isEqualTo(400);
+        assertThat(format.body()).contains("\"parameter\":\"format\"", "csv or json");
+        // CSV is for the reports; a route that answers JSON only says so
+        assertThat(raw("/api/funnels?format=csv").statusCode()).isEqualTo(406);
+        assertThat(send(TestAccess.request(uri("/api/sessions/s1")).header("Accept", "text/csv").build()).statusCode()).isEqualTo(406);
+        assertThat(raw("/api/analytics?format=json").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     }
 
     @Test
@@ -347,6 +361,91 @@ class AggregatorIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void twoReportsAreNumbered001And002AndHoldTheApisNumbers() throws Exception {
+        Path dir = Files.createTempDirectory("aggregator-it-reports").resolve("reports");
+        String base = "http://127.0.0.1:" + aggregator.getPort();
+        io.funnelflow.launcher.ReportCommand.Written first = io.funnelflow.launcher.ReportCommand.write(base,
+                TestAccess.ADMIN_TOKEN, 6, dir, Instant.now());
+        io.funnelflow.launcher.ReportCommand.Written second = io.funnelflow.launcher.ReportCommand.write(base,
+                TestAccess.ADMIN_TOKEN, 6, dir, Instant.now());
+        assertThat(first.text().getFileName()).hasToString("funnel_summary_001.txt");
+        assertThat(first.csv().getFileName()).hasToString("funnel_summary_001.csv");
+        assertThat(second.text().getFileName()).hasToString("funnel_summary_002.txt");
+        assertThat(second.csv().getFileName()).hasToString("funnel_summary_002.csv");
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+                    "funnel_summary_001.csv", "funnel_summary_001.txt", "funnel_summary_002.csv", "funnel_summary_002.txt");
+        }
+
+        // the numbers are the API's for the same range: LIVE's sessions lie in it, nothing is sent meanwhile
+        JsonNode funnel = get("/api/funnel?hours=6");
+        JsonNode kpis = get("/api/analytics?hours=6");
+        JsonNode peak = get("/api/trends?interval=weekday_hour&hours=6").get("peak");
+        assertThat(funnel.get("steps").get(0).get("count").asLong()).isGreaterThanOrEqualTo(LIVE.sessions().size());
+        String text = Files.readString(second.text());
+        for (JsonNode step : funnel.get("steps")) {
+            assertThat(text).containsPattern("(?m)^  " + step.get("index").asInt() + " +" + step.get("label").asText()
+                    + " +" + step.get("count").asLong() + " ");
+        }
+        assertThat(text).containsPattern("(?m)^  sessions +" + kpis.get("sessions").asLong() + "$");
+        assertThat(text).containsPattern("(?m)^  revenue +" + java.util.regex.Pattern.quote(kpis.get("revenue").asText()) + "$");
+        assertThat(text).contains(peak.get("label").asText());
+        assertThat(text).contains("Top channels by revenue").contains("google");
+        List<String> csvLines = Files.readAllLines(second.csv());
+        assertThat(csvLines.get(0)).startsWith("segment,step,event_type,label,count");
+        assertThat(csvLines.subList(1, csvLines.size())).extracting(l -> Long.parseLong(l.split(",")[4]))
+                .containsExactlyElementsOf(java.util.stream.StreamSupport.stream(funnel.get("steps").spliterator(), false)
+                        .map(s -> s.get("count").asLong()).toList());
+        assertThat(Files.readString(first.text()).replaceAll("(?m)^Written: .*$", ""))
+                .as("nothing changed between the runs").isEqualTo(text.replaceAll("(?m)^Written: .*$", ""));
+    }
+
+    @Test
+    @Order(9)
+    void validateFunnelSqlFindsNothingAfterTheScenariosAndARowOnceTheDataIsMadeInconsistent() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(validate()).as("sql/validation/validate_funnel.sql").isEmpty());
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            // one purchase's revenue changed behind the stream's back: the day's figures no longer add up
+            assertThat(st.executeUpdate("UPDATE sessions SET revenue = revenue + 1 WHERE session_id = 's1'")).isEqualTo(1);
+            assertThat(validate()).anySatisfy(row -> assertThat(row).startsWith("day_figures_against_sessions|"));
+            st.executeUpdate("UPDATE sessions SET revenue = revenue - 1 WHERE session_id = 's1'");
+            // a funnel's later step above its earlier one
+            st.executeUpdate("INSERT INTO funnel_buckets (funnel_id, mode, granularity, bucket_start, dimension, value, part, gen,"
+                    + " sessions, events, durations) VALUES (0, 'ordered', 'd', '2001-01-01', 0, '', 99, 0, '{1,2,0,0,0}',"
+                    + " '{1,2,0,0,0}', ''::bytea)");
+            assertThat(validate()).anySatisfy(row -> assertThat(row).startsWith("funnel_step_increases|"));
+            st.executeUpdate("DELETE FROM funnel_buckets WHERE part = 99");
+            assertThat(validate()).isEmpty();
+        }
+    }
+
+    /** Every row the validation queries return, each as its columns joined by '|'. */
+    static List<String> validate() throws Exception {
+        String script = Files.readString(Path.of("..", "sql", "validation", "validate_funnel.sql"));
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db(); Statement st = c.createStatement()) {
+            for (String query : script.replaceAll("(?m)^\\s*--.*$", "").split(";")) {
+                if (query.isBlank()) {
+                    continue;
+                }
+                try (ResultSet rs = st.executeQuery(query)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder();
+                        for (int i = 1; i <= columns; i++) {
+                            row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                        }
+                        rows.add(row.toString());
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     // ---- assertions --------------------------------------------------------------------------------
 
     static void assertNumbers(Script script, String range) {
@@ -382,7 +481,84 @@ class AggregatorIT {
                 }
             });
             assertThat(hourly).isEqualTo(script.hourly());
+
+            // the same numbers as CSV: ?format=csv and Accept: text/csv alike
+            List<Map<String, String>> funnelCsv = csv("/api/funnel?format=csv&" + range, null);
+            assertThat(funnelCsv).filteredOn(row -> row.get("segment").equals("(all)"))
+                    .extracting(row -> Long.parseLong(row.get("count"))).containsExactly(box(expected));
+            Map<String, String> kpiCsv = new HashMap<>();
+            csv("/api/analytics?" + range, "text/csv").forEach(row -> kpiCsv.put(row.get("figure"), row.get("value")));
+            assertThat(Long.parseLong(kpiCsv.get("sessions"))).isEqualTo(script.sessions().size());
+            assertThat(Long.parseLong(kpiCsv.get("purchases"))).isEqualTo(script.purchases());
+            assertThat(new BigDecimal(kpiCsv.get("revenue"))).isEqualByComparingTo(script.revenue());
+            assertThat(Long.parseLong(kpiCsv.get("cart_sessions"))).isEqualTo(script.cartSessions());
+            Map<String, Long> byTypeCsv = new HashMap<>();
+            kpiCsv.forEach((figure, value) -> {
+                if (figure.startsWith("events_by_type.")) {
+                    byTypeCsv.put(figure.substring("events_by_type.".length()), Long.parseLong(value));
+                }
+            });
+            assertThat(byTypeCsv).isEqualTo(script.byType());
+            Map<Instant, Long> hourlyCsv = new java.util.TreeMap<>();
+            List<Map<String, String>> trendCsv = csv("/api/trends?interval=hour&format=csv&" + range, null);
+            assertThat(trendCsv).hasSize(trend.get("points").size());
+            trendCsv.stream().filter(row -> !row.get("events").equals("0"))
+                    .forEach(row -> hourlyCsv.put(Instant.parse(row.get("bucket")), Long.parseLong(row.get("events"))));
+            assertThat(hourlyCsv).isEqualTo(script.hourly());
+
+            // the weekday × hour heatmap: the script's events per hour, folded onto the week; the busiest cell named
+            Map<String, Long> cells = new java.util.TreeMap<>();
+            script.hourly().forEach((hour, n) -> cells.merge(cell(hour), n, Long::sum));
+            JsonNode heat = get("/api/trends?interval=weekday_hour&" + range);
+            assertThat(heat.get("points")).hasSize(7 * 24);
+            Map<String, Long> heatCells = new java.util.TreeMap<>();
+            heat.get("points").forEach(p -> {
+                if (p.get("events").asLong() != 0) {
+                    heatCells.put(p.get("weekday").asText() + " " + p.get("hour").asInt(), p.get("events").asLong());
+                }
+            });
+            assertThat(heatCells).isEqualTo(cells);
+            long most = cells.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertThat(heat.get("peak").get("events").asLong()).isEqualTo(most);
+            assertThat(cells.get(heat.get("peak").get("weekday").asText() + " " + heat.get("peak").get("hour").asInt())).isEqualTo(most);
+            assertThat(heat.get("peak").get("label").asText()).startsWith(heat.get("peak").get("weekday").asText() + " ");
+            Map<String, Long> heatCsv = new java.util.TreeMap<>();
+            List<Map<String, String>> heatRows = csv("/api/trends?interval=weekday_hour&format=csv&" + range, null);
+            assertThat(heatRows).hasSize(7 * 24);
+            heatRows.stream().filter(row -> !row.get("events").equals("0"))
+                    .forEach(row -> heatCsv.put(row.get("weekday") + " " + row.get("hour"), Long.parseLong(row.get("events"))));
+            assertThat(heatCsv).isEqualTo(cells);
         });
+    }
+
+    static String cell(Instant hour) {
+        java.time.ZonedDateTime t = hour.atZone(java.time.ZoneOffset.UTC);
+        String day = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH);
+        return day + " " + t.getHour();
+    }
+
+    static Long[] box(long[] values) {
+        return java.util.Arrays.stream(values).boxed().toArray(Long[]::new);
+    }
+
+    /** A CSV answer's rows by column name, after checking that it is a CSV download with a header row. */
+    static List<Map<String, String>> csv(String path, String accept) throws Exception {
+        HttpRequest.Builder request = TestAccess.request(uri(path));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<String> r = send(request.build());
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+        assertThat(r.body()).as("RFC 4180 lines end in CRLF").contains("\r\n");
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = new com.fasterxml.jackson.dataformat.csv.CsvMapper()
+                .readerForMapOf(String.class).with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+                .readValues(r.body())) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
     }
 
     static String fingerprint() throws Exception {

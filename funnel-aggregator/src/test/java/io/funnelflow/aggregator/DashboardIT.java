@@ -67,6 +67,8 @@ import static org.awaitility.Awaitility.await;
 class DashboardIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int SIGNIN_ATTEMPTS = 10;
+    static final int SSE_PER_TOKEN = 4;
 
     static EmbeddedServer aggregator;
     static HttpServer insights;
@@ -75,6 +77,12 @@ class DashboardIT {
     static volatile int insightsStatus = 200;
     static volatile String insightsContentType = "application/json";
     static volatile String insightsAnswer = "";
+    /** A stand-in crm-service: it records what it was asked and answers what the test says. */
+    static HttpServer crm;
+    static final List<String> crmAsked = new CopyOnWriteArrayList<>();
+    static volatile int crmStatus = 200;
+    static volatile String crmContentType = "application/json";
+    static volatile String crmAnswer = "{}";
     static String base;
 
     @BeforeAll
@@ -90,6 +98,17 @@ class DashboardIT {
             exchange.close();
         });
         insights.start();
+        crm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        crm.createContext("/api/", exchange -> {
+            crmAsked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] answer = crmAnswer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", crmContentType);
+            exchange.sendResponseHeaders(crmStatus, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        crm.start();
 
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
@@ -100,10 +119,14 @@ class DashboardIT {
         props.put("funnelflow.aggregator.application-id", "dashboard-it");
         props.put("funnelflow.aggregator.state-dir", Files.createTempDirectory("dashboard-it-state").toString());
         props.put("funnelflow.insights.url", "http://127.0.0.1:" + insights.getAddress().getPort());
+        props.put("funnelflow.crm.url", "http://127.0.0.1:" + crm.getAddress().getPort());
         // nothing listens there: the prediction service is away
         props.put("funnelflow.prediction.url", "http://127.0.0.1:" + Ports.free());
         props.putAll(TestAccess.properties());
         props.put(FailureRoutes.ENABLED, "true");
+        props.put("funnelflow.security.trusted-proxies", "127.0.0.1");
+        props.put("funnelflow.dashboard.signin-attempts-per-minute", SIGNIN_ATTEMPTS);
+        props.put("funnelflow.live.max-connections-per-token", SSE_PER_TOKEN);
         aggregator = ApplicationContext.run(EmbeddedServer.class, props);
         base = "http://127.0.0.1:" + aggregator.getPort();
         // healthy includes: the live feed's consumer holds its partitions
@@ -117,6 +140,9 @@ class DashboardIT {
         }
         if (insights != null) {
             insights.stop(0);
+        }
+        if (crm != null) {
+            crm.stop(0);
         }
     }
 
@@ -210,7 +236,9 @@ class DashboardIT {
                 io.funnelflow.contract.credential.Credential.Kind.API_TOKEN, io.funnelflow.contract.credential.Scope.READ,
                 "revoked in DashboardIT", secret, java.time.Instant.now());
         // the aggregator follows funnelflow.credentials: the new token works within seconds
-        await().atMost(Duration.ofSeconds(10)).until(() -> signIn(secret, null).statusCode() == 303);
+        // (asked with the token as a bearer: sign-in attempts are limited per address)
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         Session session = Session.open(signIn(secret, null));
         assertThat(session.get("/api/session").statusCode()).isEqualTo(200);
         HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
@@ -338,6 +366,50 @@ class DashboardIT {
     }
 
     @Test
+    void aPageThatIsBehindABurstOfChangesStillGetsTheLatestRowOfEverySession() throws Exception {
+        // a stream catching up (a restart, a backlog) changes a few sessions many times within one poll;
+        // a page takes them at the pace of its connection, and must still end with every row's latest copy
+        String prefix = "dash-burst-" + UUID.randomUUID() + "-";
+        String id = prefix + "scored";
+        try (SseStream stream = new SseStream(HTTP, URI.create(base + "/api/live"));
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !stream.named("snapshot").isEmpty());
+            Instant start = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+            publish(producer, Topics.SESSIONS, id, summary(id, start, 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, id), e -> e != null);
+
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int update = 1; update <= 40; update++) {
+                for (int other = 0; other < 10; other++) {
+                    String otherId = prefix + other;
+                    sent.add(producer.send(new ProducerRecord<>(Topics.SESSIONS.name(), otherId,
+                            Topics.SESSIONS.valueSerde().serializer().serialize(Topics.SESSIONS.name(), summary(otherId, start, update)))));
+                }
+            }
+            Prediction prediction = new Prediction(id, null, 0.33, 0.25, 0.41, "browser", "none", "below the threshold", false,
+                    "rf-test", Instant.now());
+            sent.add(producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), id,
+                    Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), prediction))));
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, id),
+                    e -> e != null && e.data().path("prediction").path("purchase_probability").asDouble() == 0.33);
+            for (int other = 0; other < 10; other++) {
+                String otherId = prefix + other;
+                await().atMost(Duration.ofSeconds(30)).until(() -> last(stream, otherId), e -> e != null && e.data().get("events").asInt() == 40);
+            }
+        }
+    }
+
+    static SessionSummary summary(String id, Instant start, int events) {
+        return new SessionSummary(id, id, null, start, start.plusSeconds(events), events, events, events, 0, 0, 0, 0, 0,
+                BigDecimal.ZERO, BigDecimal.ZERO, 1, null, null, null, "mobile", "web", "/", null, "anon-" + id, List.of(),
+                "page_view", false, false);
+    }
+
+    @Test
     void aNewPageGetsTheCurrentFeedFirst() throws Exception {
         String id = "dash-snapshot-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = producer()) {
@@ -394,6 +466,89 @@ class DashboardIT {
         }
     }
 
+    // ---- personal data: only with admin --------------------------------------------------------------
+
+    @Test
+    void personalFieldsAreAnsweredOnlyToAdminAndTheAnswerSaysWhichWereWithheld() throws Exception {
+        String id = "dash-personal-" + UUID.randomUUID();
+        String user = "u-" + id;
+        String email = id + "@example.com";
+        Instant at = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        HttpRequest.Builder readLive = HttpRequest.newBuilder(URI.create(base + "/api/live"))
+                .header("Authorization", TestAccess.bearer(TestAccess.readToken()));
+        // a read token stored just now is known to the aggregator within a poll
+        await().atMost(Duration.ofSeconds(10)).until(() -> RouteAccess.send(HttpMethod.GET, base + "/api/funnels", TestAccess.readToken()) == 200);
+        try (SseStream admin = new SseStream(HTTP, URI.create(base + "/api/live"));
+             SseStream read = new SseStream(HTTP, readLive);
+             KafkaProducer<String, byte[]> producer = producer()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.named("snapshot").isEmpty() && !read.named("snapshot").isEmpty());
+            sendEvent(producer, id, Map.of("event_id", id + "-1", "event_type", "page_view", "session_id", id,
+                    "anonymous_id", "a-" + id, "page_url", "https://shop.example/"), at);
+            sendEvent(producer, id, Map.of("event_id", id + "-2", "event_type", "identify", "session_id", id,
+                    "anonymous_id", "a-" + id, "user_id", user, "metadata", Map.of("email", email, "plan", "gold")), at.plusSeconds(5));
+
+            // GET /api/sessions/{id}: who it was, and the identify traits, only for admin
+            JsonNode full = await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/sessions/" + id),
+                    r -> r.statusCode() == 200 && r.body().contains(user) && r.body().contains(email)).body()
+                    .transform(DashboardIT::tree);
+            assertThat(full.path("user_id").asText()).isEqualTo(user);
+            assertThat(full.path("anonymous_id").asText()).isEqualTo("a-" + id);
+            assertThat(full.has("withheld")).isFalse();
+            HttpResponse<String> withheld = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + id))
+                    .header("Authorization", TestAccess.bearer(TestAccess.readToken())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(withheld.statusCode()).isEqualTo(200);
+            assertThat(withheld.body()).doesNotContain(user, email, "a-" + id, "gold");
+            JsonNode partial = json(withheld);
+            assertThat(partial.path("session_id").asText()).isEqualTo(id);
+            assertThat(partial.path("timeline")).hasSize(2);
+            assertThat(partial.path("withheld")).extracting(JsonNode::asText)
+                    .contains("user_id", "anonymous_id", "visitor_id", "user_ids", "metadata");
+            assertThat(withheld.headers().firstValue("FunnelFlow-Withheld")).hasValueSatisfying(h -> assertThat(h).contains("user_id"));
+
+            // the live feed, as SSE and as JSON: the visitor only for admin
+            SseStream.Event seenByAdmin = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(admin, id), e -> e != null && user.equals(e.data().path("visitor_id").asText()));
+            assertThat(seenByAdmin.data().has("withheld")).isFalse();
+            SseStream.Event seenByRead = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(read, id), e -> e != null && e.data().path("events").asInt() == 2);
+            assertThat(seenByRead.data().has("visitor_id")).isFalse();
+            assertThat(seenByRead.data().toString()).doesNotContain(user);
+            assertThat(seenByRead.data().path("withheld")).extracting(JsonNode::asText).contains("visitor_id");
+            HttpResponse<String> feed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/live/sessions"))
+                    .header("Authorization", TestAccess.bearer(TestAccess.readToken())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(feed.body()).contains(id).doesNotContain(user);
+            assertThat(feed.headers().firstValue("FunnelFlow-Withheld")).hasValueSatisfying(h -> assertThat(h).contains("visitor_id"));
+            assertThat(get("/api/live/sessions").body()).contains(user);
+
+            // a prediction's user, in the feed: only for admin
+            publish(producer, Topics.PREDICTIONS, id, new Prediction(id, user, 0.5, 0.4, 0.6, "browser", "none", "none", false,
+                    "rf-test", Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> last(admin, id), e -> e != null
+                    && user.equals(e.data().path("prediction").path("user_id").asText()));
+            SseStream.Event scoredForRead = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> last(read, id), e -> e != null && e.data().path("prediction").isObject());
+            assertThat(scoredForRead.data().toString()).doesNotContain(user);
+            assertThat(scoredForRead.data().path("withheld")).extracting(JsonNode::asText).contains("user_id", "visitor_id");
+        }
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An event as ingest publishes it on funnelflow.events (JSON, its times set), keyed by its session. */
+    static void sendEvent(KafkaProducer<String, byte[]> producer, String key, Map<String, Object> fields, Instant at) throws Exception {
+        Map<String, Object> event = new HashMap<>(fields);
+        event.put("timestamp", at.toString());
+        event.put("received_at", at.toString());
+        event.put("event_time", at.toString());
+        producer.send(new ProducerRecord<>(Topics.EVENTS.name(), key, Json.mapper().writeValueAsBytes(event))).get(10, TimeUnit.SECONDS);
+    }
+
     static List<String> mine(JsonNode sessions, String prefix) {
         List<String> ids = new ArrayList<>();
         sessions.forEach(row -> {
@@ -431,6 +586,61 @@ class DashboardIT {
     }
 
     @Test
+    void signInAttemptsAreLimitedPerClientAddress() throws Exception {
+        // behind the trusted proxy (loopback here), each X-Forwarded-For client has its own allowance
+        String guesser = "203.0.113." + (10 + new java.util.Random().nextInt(200));
+        for (int i = 0; i < SIGNIN_ATTEMPTS; i++) {
+            assertThat(signInFrom(guesser, "ff_at_guess-" + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = signInFrom(guesser, TestAccess.ADMIN_TOKEN);
+        assertThat(assertProblem(limited, 429).path("title").asText()).isEqualTo("too many sign-in attempts");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
+        // another address is not held back by this one
+        assertThat(signInFrom("198.51.100.20", TestAccess.ADMIN_TOKEN).statusCode()).isEqualTo(303);
+    }
+
+    static HttpResponse<String> signInFrom(String client, String token) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", client)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTokenHoldsOnlySoManyLiveStreamsOpen() throws Exception {
+        String secret = TestAccess.store(io.funnelflow.contract.credential.Scope.READ, "live stream cap in DashboardIT");
+        HttpRequest.Builder live = HttpRequest.newBuilder(URI.create(base + "/api/live")).header("Authorization", TestAccess.bearer(secret));
+        await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/funnels"))
+                .header("Authorization", TestAccess.bearer(secret)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        List<SseStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < SSE_PER_TOKEN; i++) {
+                SseStream stream = new SseStream(HTTP, live.copy());
+                open.add(stream);
+                assertThat(stream.status()).isEqualTo(200);
+            }
+            HttpResponse<String> refused = HTTP.send(live.copy().header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(assertProblem(refused, 429).path("reason").asText()).contains(SSE_PER_TOKEN + " live streams");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // the admin token is not held back by this one
+            try (SseStream admin = new SseStream(HTTP, URI.create(base + "/api/live"))) {
+                assertThat(admin.status()).isEqualTo(200);
+            }
+            // a closed stream frees its place
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (SseStream again = new SseStream(HTTP, live.copy())) {
+                    assertThat(again.status()).isEqualTo(200);
+                }
+            });
+        } finally {
+            open.forEach(SseStream::close);
+        }
+    }
+
+    @Test
     void insightsArePassedToTheInsightsServiceAndItsAnswerBack() throws Exception {
         insightsWill(200, "application/json", "{\"observations\":[\"Mobile converts at 1.2%\"],\"recommendations\":[],"
                 + "\"analyst\":{\"kind\":\"rules\",\"reason\":\"no LLM is configured\"}}");
@@ -454,6 +664,45 @@ class DashboardIT {
         assertBadGateway(500, "application/json", "{\"message\":\"Internal Server Error\"}", "failed with status 500");
         assertBadGateway(404, "application/json", "{\"message\":\"Not Found\"}", "does not offer /api/insights");
         assertBadGateway(200, "text/html", "<html>something else</html>", "without JSON");
+    }
+
+    @Test
+    void theLeadsPageReachesCrmServiceThroughTheAggregatorAndSaysClearlyWhenItIsAway() throws Exception {
+        String service = TestAccess.bearer(TestAccess.ADMIN_TOKEN);
+        crmWill(200, "application/json", "{\"stages\":[{\"stage\":\"Lead\",\"current\":3}]}");
+        HttpResponse<String> funnel = get("/api/crm/funnel");
+        assertThat(funnel.statusCode()).isEqualTo(200);
+        assertThat(json(funnel).path("stages").get(0).path("current").asInt()).isEqualTo(3);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).isEqualTo("GET /api/crm/funnel " + service);
+
+        // the filters go on as they are, blank ones left out
+        crmWill(200, "application/json", "{\"leads\":[],\"next\":null}");
+        assertThat(get("/api/crm/leads?stage=MQL&health=&limit=5").statusCode()).isEqualTo(200);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).startsWith("GET /api/leads?").contains("stage=MQL", "limit=5")
+                .doesNotContain("health").endsWith(" " + service);
+        assertThat(get("/api/crm/overrides?limit=20").statusCode()).isEqualTo(200);
+        assertThat(crmAsked.get(crmAsked.size() - 1)).isEqualTo("GET /api/crm/overrides?limit=20 " + service);
+
+        // crm-service's own refusal goes back as it is; its failure is a bad gateway naming it
+        crmWill(400, "application/problem+json", "{\"title\":\"invalid parameter\",\"status\":400,\"detail\":\"must be one of Lead, MQL, SQL, "
+                + "Customer\",\"parameter\":\"stage\",\"reason\":\"must be one of Lead, MQL, SQL, Customer\"}");
+        assertThat(assertProblem(get("/api/crm/leads?stage=Boss"), 400).path("parameter").asText()).isEqualTo("stage");
+        crmWill(500, "application/json", "{}");
+        JsonNode failed = assertProblem(get("/api/crm/funnel"), 502);
+        assertThat(failed.path("service").asText()).isEqualTo("crm-service");
+
+        // away: nothing listens there any more
+        crm.stop(0);
+        crm = null;
+        JsonNode away = assertUnavailable(get("/api/crm/funnel"));
+        assertThat(away.path("service").asText()).isEqualTo("crm-service");
+        assertThat(away.path("reason").asText()).contains("is not reachable");
+    }
+
+    static void crmWill(int status, String contentType, String body) {
+        crmStatus = status;
+        crmContentType = contentType;
+        crmAnswer = body;
     }
 
     static void assertBadGateway(int status, String contentType, String body, String reason) throws Exception {

@@ -78,7 +78,12 @@ final class SseStream implements AutoCloseable {
         return events.stream().filter(e -> e.name().equals(name)).toList();
     }
 
-    String contentType() {
+    /** The answer's status, once its headers are in. */
+    int status() throws Exception {
+        return response.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode();
+    }
+
+        String contentType() {
         return contentType;
     }
 

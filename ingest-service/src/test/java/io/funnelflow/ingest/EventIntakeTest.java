@@ -4,6 +4,9 @@ import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.privacy.Suppression;
+import io.funnelflow.ingest.privacy.SuppressionList;
+import io.funnelflow.ingest.privacy.UrlPolicy;
 import io.funnelflow.ingest.track.Bodies;
 import io.funnelflow.ingest.track.EventIntake;
 import io.funnelflow.ingest.track.EventSink;
@@ -58,6 +61,52 @@ class EventIntakeTest {
         assertThat(sink.accepted).extracting(TrackedEvent::eventTime)
                 .containsExactly(Instant.parse("2026-11-22T11:59:55Z"), Instant.parse("2026-11-22T11:59:59Z"));
         assertThat(sink.accepted).allSatisfy(e -> assertThat(e.receivedAt()).isEqualTo(RECEIVED));
+    }
+
+    static IntakeResult submit(MemorySink sink, SuppressionList suppressions, String json) {
+        var envelope = TrackFormat.batch(json.getBytes(StandardCharsets.UTF_8), 1 << 20, 500);
+        return new EventIntake(new EventValidator(), new UrlPolicy(""), suppressions, sink).submit(envelope, "key", RECEIVED).join();
+    }
+
+    static final String OF_ERASED_AND_OTHERS = """
+            {"events":[
+              {"event_id":"1","event_type":"page_view","session_id":"s1","user_id":"u-erased"},
+              {"event_id":"2","event_type":"page_view","session_id":"s2","anonymous_id":"a-erased"},
+              {"event_id":"3","event_type":"product_view","session_id":"s3","user_id":"u-erased","price":-1},
+              {"event_id":"4","event_type":"page_view","session_id":"s4","user_id":"u-other","anonymous_id":"a-other"},
+              {"event_id":"5","event_type":"page_view","session_id":"s5","anonymous_id":"a-erased","quantity":"many"}
+            ]}""";
+
+    @Test
+    void anErasedPersonsEventsArePublishedNowhereAndCounted() {
+        SuppressionList suppressions = SuppressionList.on();
+        suppressions.apply("u-erased", new Suppression("u-erased", List.of("a-erased"), RECEIVED));
+        MemorySink sink = new MemorySink();
+        IntakeResult r = submit(sink, suppressions, OF_ERASED_AND_OTHERS);
+        assertThat(r.suppressed()).isEqualTo(4);
+        assertThat(r.rejected()).isEmpty();
+        assertThat(r.accepted()).extracting(IntakeResult.Accepted::eventId).containsExactly("4");
+        assertThat(sink.accepted).extracting(TrackedEvent::eventId).containsExactly("4");
+        // not even the invalid ones go to the rejected topic: that would keep their data
+        assertThat(sink.rejected).isEmpty();
+
+        // a tombstone lifts the suppression
+        suppressions.apply("u-erased", null);
+        MemorySink after = new MemorySink();
+        IntakeResult lifted = submit(after, suppressions, OF_ERASED_AND_OTHERS);
+        assertThat(lifted.suppressed()).isZero();
+        assertThat(after.accepted).extracting(TrackedEvent::eventId).containsExactly("1", "2", "4");
+        assertThat(after.rejected).hasSize(2);
+    }
+
+    @Test
+    void switchedOffNothingIsSuppressed() {
+        SuppressionList suppressions = SuppressionList.off();
+        suppressions.apply("u-erased", new Suppression("u-erased", List.of("a-erased"), RECEIVED));
+        MemorySink sink = new MemorySink();
+        IntakeResult r = submit(sink, suppressions, OF_ERASED_AND_OTHERS);
+        assertThat(r.suppressed()).isZero();
+        assertThat(sink.accepted).extracting(TrackedEvent::eventId).containsExactly("1", "2", "4");
     }
 
     @Test

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.ingest.privacy.SuppressionList;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.TopicReader;
 import io.funnelflow.testing.metrics.DashboardAssertions;
 import io.funnelflow.testing.metrics.Scrape;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static io.funnelflow.testing.problem.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +43,7 @@ class IngestIT {
 
     @BeforeAll
     static void start() {
-        server = new IngestServer(SharedKafka.bootstrapServers(), Map.of());
+        server = new IngestServer(SharedKafka.bootstrapServers(), Map.of("funnelflow.ingest.url-query-allowlist", "page"));
         events = TopicReader.of(Topics.EVENTS);
         rejected = TopicReader.of(Topics.EVENTS_REJECTED);
     }
@@ -324,6 +330,83 @@ class IngestIT {
         TrackedEvent identify = find(on, anon + "-m7");
         assertThat(identify.eventType()).isEqualTo("identify");
         assertThat(identify.metadata()).containsEntry("plan", "gold");
+    }
+
+    @Test
+    void pageUrlsArePublishedWithoutTheirQueryButCampaignAndAllowedParametersAndRefusalsKeepWhatWasSent() throws Exception {
+        String session = session();
+        Instant ts = Instant.now().minusSeconds(5);
+        String sent = "https://shop.example/p/42?email=ann%40example.com&utm_source=news&page=2&reset=tok-9#reviews";
+        HttpResponse<String> r = server.post("/api/track", """
+                {"event_id":"%1$s-url","event_type":"page_view","session_id":"%1$s","timestamp":"%2$s",
+                 "page_url":"%3$s","referrer":"https://ann:pw@mail.example/inbox?msg=77"}""".formatted(session, ts, sent));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        TrackedEvent published = eventsOf(session).get(0).value();
+        assertThat(published.pageUrl()).isEqualTo("https://shop.example/p/42?utm_source=news&page=2");
+        assertThat(published.referrer()).isEqualTo("https://mail.example/inbox");
+
+        // Segment's page call: the URL, the referrer and its search property alike
+        String anon = "anon-" + UUID.randomUUID();
+        HttpResponse<String> page = server.post("/v1/page", """
+                {"messageId":"%1$s-p","anonymousId":"%1$s","timestamp":"%2$s","name":"Search",
+                 "properties":{"url":"https://shop.example/search?q=ann%%40example.com&utm_campaign=nov",
+                   "search":"?q=ann%%40example.com&utm_campaign=nov","referrer":"https://shop.example/?sid=1"}}""".formatted(anon, ts));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        TrackedEvent segment = eventsOf(anon).get(0).value();
+        assertThat(segment.pageUrl()).isEqualTo("https://shop.example/search?utm_campaign=nov");
+        assertThat(segment.referrer()).isEqualTo("https://shop.example/");
+        assertThat(segment.metadata()).containsEntry("search", "?utm_campaign=nov");
+        assertThat(segment.utmCampaign()).isEqualTo("nov");
+
+        // a refused event is kept as it was sent, for whoever must find out what went wrong
+        String refusedSession = session();
+        HttpResponse<String> refused = server.post("/api/track", """
+                {"event_id":"%1$s-bad","session_id":"%1$s","timestamp":"%2$s","page_url":"%3$s"}""".formatted(refusedSession, ts, sent));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).doesNotContain("ann%40example.com");
+        assertThat(rejectedOf(refusedSession)).singleElement()
+                .satisfies(x -> assertThat(x.payload().path("page_url").asText()).isEqualTo(sent));
+    }
+
+    @Test
+    void anErasedPersonsLaterEventsAreTakenButPublishedNowhere() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        String anon = "a-" + UUID.randomUUID();
+        try (KafkaProducer<String, Suppression> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                Topics.SUPPRESSIONS.keySerde().serializer(), Topics.SUPPRESSIONS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SUPPRESSIONS.name(), user, new Suppression(user, List.of(anon), Instant.now())))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        // ingest follows the topic (in a running service, within a poll)
+        SuppressionList list = server.context().getBean(SuppressionList.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> list.suppresses(user, null));
+
+        String session = session();
+        Instant ts = Instant.now().minusSeconds(5);
+        HttpResponse<String> single = server.post("/api/track", """
+                {"event_id":"%1$s-1","event_type":"page_view","session_id":"%1$s","user_id":"%2$s","timestamp":"%3$s"}"""
+                .formatted(session, user, ts));
+        assertThat(single.statusCode()).as(single.body()).isEqualTo(200);
+        assertThat(json(single).get("success").asBoolean()).isTrue();
+        assertThat(json(single).get("suppressed").asInt()).isEqualTo(1);
+
+        String other = session();
+        HttpResponse<String> batch = server.post("/api/batch", """
+                {"events":[
+                  {"event_id":"%1$s-2","event_type":"page_view","session_id":"%1$s","anonymous_id":"%3$s","timestamp":"%4$s"},
+                  {"event_id":"%1$s-3","event_type":"product_view","session_id":"%1$s","user_id":"%5$s","price":-1,"timestamp":"%4$s"},
+                  {"event_id":"%2$s-4","event_type":"page_view","session_id":"%2$s","user_id":"someone-else","timestamp":"%4$s"}
+                ]}""".formatted(session, other, anon, ts, user));
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(json(batch).get("accepted").asInt()).isEqualTo(1);
+        assertThat(json(batch).get("suppressed").asInt()).isEqualTo(2);
+        assertThat(json(batch).has("rejected")).isFalse();
+
+        // the other person's event is on the topic (so the topic was read past the erased ones), theirs are not
+        assertThat(eventsOf(other)).hasSize(1);
+        assertThat(eventsOf(session)).isEmpty();
+        assertThat(rejectedOf(session)).isEmpty();
     }
 
     @Test

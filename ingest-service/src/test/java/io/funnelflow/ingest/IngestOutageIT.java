@@ -82,6 +82,39 @@ class IngestOutageIT {
         }
     }
 
+    @Test
+    void oneAddressOverItsRateIsAnswered429WhileOthersWithTheSameKeyGoOn() throws Exception {
+        String session = "by-address-" + UUID.randomUUID();
+        // behind a trusted proxy (the test's loopback), the client is the right-most untrusted X-Forwarded-For address
+        try (IngestServer server = new IngestServer(io.funnelflow.testing.SharedKafka.bootstrapServers(),
+                Map.of("funnelflow.ingest.rate-limit.per-address.events-per-second", 1,
+                        "funnelflow.ingest.rate-limit.per-address.burst", 2,
+                        "funnelflow.security.trusted-proxies", "127.0.0.1"))) {
+            Map<String, String> first = Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY),
+                    "X-Forwarded-For", "198.51.100.1, 203.0.113.7");
+            // the left-most entry is whatever the client wrote: changing it does not make a new client
+            Map<String, String> spoofing = Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY),
+                    "X-Forwarded-For", "192.0.2.99, 203.0.113.7");
+            Map<String, String> other = Map.of("Authorization", IngestServer.basic(IngestServer.WRITE_KEY),
+                    "X-Forwarded-For", "203.0.113.8");
+            assertThat(server.post("/api/track", bytes(event(session, "a1")), first).statusCode()).isEqualTo(200);
+            assertThat(server.post("/api/track", bytes(event(session, "a2")), first).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> limited = server.post("/api/track", bytes(event(session, "a3")), spoofing);
+            assertThat(assertProblem(limited, 429).path("reason").asText()).contains("this address");
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            assertThat(server.post("/api/track", bytes(event(session, "b1")), other).statusCode()).isEqualTo(200);
+            try (TopicReader<String, TrackedEvent> events = TopicReader.of(Topics.EVENTS)) {
+                assertThat(events.valuesToEnd(r -> session.equals(r.key()))).extracting(TrackedEvent::eventId)
+                        .containsExactlyInAnyOrder(session + "-a1", session + "-a2", session + "-b1");
+            }
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static String event(String session, String name) {
         return """
                 {"event_id":"%s-%s","event_type":"page_view","session_id":"%s"}""".formatted(session, name, session);

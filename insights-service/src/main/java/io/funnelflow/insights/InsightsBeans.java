@@ -3,6 +3,7 @@ package io.funnelflow.insights;
 import io.funnelflow.insights.analyst.InsightsEngine;
 import io.funnelflow.insights.llm.ChatModels;
 import io.funnelflow.insights.llm.LlmAnalyst;
+import io.funnelflow.insights.llm.LlmBudget;
 import io.funnelflow.insights.llm.LlmMeters;
 import io.funnelflow.insights.llm.LlmSettings;
 import io.funnelflow.insights.llm.Prompts;
@@ -36,12 +37,19 @@ public class InsightsBeans {
         return new LlmSettings(provider, baseUrl, model, apiKey, timeout, maxRetries);
     }
 
+    /** What the LLM may cost: calls per minute and tokens per UTC day (0: no limit). */
     @Singleton
-    InsightsEngine insightsEngine(LlmSettings settings, MeterRegistry registry) {
+    LlmBudget llmBudget(@Value("${funnelflow.llm.calls-per-minute:20}") long callsPerMinute,
+                        @Value("${funnelflow.llm.daily-tokens:500000}") long dailyTokens) {
+        return new LlmBudget(callsPerMinute, dailyTokens, Clock.systemUTC());
+    }
+
+    @Singleton
+    InsightsEngine insightsEngine(LlmSettings settings, LlmBudget budget, MeterRegistry registry) {
         Optional<LlmAnalyst> llm = Optional.empty();
         if (settings.configured()) {
             llm = Optional.of(new LlmAnalyst(ChatModels.create(settings, List.of(new LlmMeters(registry, settings))),
-                    settings, Prompts.current()));
+                    settings, Prompts.current(), budget));
             LOG.info("Insights are written by {} model {} at {} (prompt {}), checked against the computed facts",
                     settings.provider(), settings.model(), settings.baseUrl() == null || settings.baseUrl().isBlank()
                             ? "the provider's endpoint" : settings.baseUrl(), Prompts.VERSION);

@@ -56,6 +56,11 @@ final class ChildProcess implements AutoCloseable {
         return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
     }
 
+    /** Waits until the process has ended, and answers its exit code. */
+    int awaitExit() throws InterruptedException {
+        return process.waitFor();
+    }
+
     /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
     void stop(Duration grace) {
         if (!process.isAlive()) {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code funnelflow up}: the whole platform on this machine, until Ctrl-C. */
 @Command(name = "funnelflow", mixinStandardHelpOptions = true,
         description = "Runs FunnelFlow on this machine.",
-        subcommands = {FunnelFlowCommand.Up.class, CredentialsCommand.Tokens.class, CredentialsCommand.Keys.class})
+        subcommands = {FunnelFlowCommand.Up.class, CredentialsCommand.Tokens.class, CredentialsCommand.Keys.class,
+                ReportCommand.class})
 public final class FunnelFlowCommand implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FunnelFlowCommand.class);
@@ -58,10 +59,9 @@ public final class FunnelFlowCommand implements Runnable {
                 return 1;
             }
             printBanner(stack, System.out);
-            String died = stack.awaitUnexpectedExit();
-            LOG.error("{} stopped unexpectedly; stopping the rest", died);
-            stop.run();
-            return 1;
+            // a service (or the broker) that exits is restarted by its supervisor: only Ctrl-C ends this
+            stack.awaitClosed();
+            return 0;
         }
     }
 
@@ -78,6 +78,7 @@ public final class FunnelFlowCommand implements Runnable {
                   Ingest API               %s/api/track   /api/batch   Segment: /v1/batch
                   Prediction API           %s/api/model
                   Insights API             %s/api/insights
+                  CRM API                  %s/api/leads   /api/crm/funnel   /api/crm/rules
                   Kafka                    %s
                   PostgreSQL               %s   (user postgres, no password)
                   Write key                %s
@@ -88,7 +89,7 @@ public final class FunnelFlowCommand implements Runnable {
                 Ctrl-C stops everything.
                 """,
                 c.serviceUrl(Service.AGGREGATOR), c.serviceUrl(Service.INGEST), c.serviceUrl(Service.PREDICTION),
-                c.serviceUrl(Service.INSIGHTS), stack.kafkaBootstrap(), stack.jdbcUrl(), stack.writeKey(),
+                c.serviceUrl(Service.INSIGHTS), c.serviceUrl(Service.CRM), stack.kafkaBootstrap(), stack.jdbcUrl(), stack.writeKey(),
                 stack.adminToken() + (stack.adminTokenFromEnvironment() ? "   (from FUNNELFLOW_API_TOKENS)"
                         : "   (kept in " + c.adminTokenFile() + "; sign in to the dashboard with it)"),
                 c.dataDir(), total / 1e6, perProcess);

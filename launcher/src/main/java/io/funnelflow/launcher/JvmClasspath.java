@@ -45,6 +45,13 @@ final class JvmClasspath {
         }
     }
 
+    /**
+     * Every JVM the platform starts ends on an OutOfMemoryError: a JVM that lives on after one may have
+     * lost any thread (a sink, a stream) and answer UP while it does nothing; one that exits is started
+     * again by its supervisor.
+     */
+    static final String EXIT_ON_OUT_OF_MEMORY = "-XX:+ExitOnOutOfMemoryError";
+
     /** The java executable of the running JVM. */
     static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

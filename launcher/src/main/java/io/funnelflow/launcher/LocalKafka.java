@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1, its log kept under a data directory so that it survives restarts. Stopping and starting
  * it again brings the same broker back on the same port, which is what an outage looks like to clients.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable, Supervisor.Child {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
 
@@ -72,7 +72,7 @@ public final class LocalKafka implements AutoCloseable {
             Files.copy(in, logConfig, StandardCopyOption.REPLACE_EXISTING);
         }
         List<String> jvm = new ArrayList<>(List.of(JvmClasspath.javaExecutable(),
-                "-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                "-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", JvmClasspath.EXIT_ON_OUT_OF_MEMORY,
                 "-Dlog4j2.configurationFile=" + logConfig,
                 "-Dfunnelflow.log.file=" + logs.resolve("kafka.log"),
                 "-cp", JvmClasspath.current()));
@@ -109,6 +109,28 @@ public final class LocalKafka implements AutoCloseable {
 
     public long pid() {
         return process == null ? -1 : process.pid();
+    }
+
+    @Override
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public int awaitExit() throws InterruptedException {
+        ChildProcess running;
+        synchronized (this) {
+            running = process;
+        }
+        return running == null ? 0 : running.awaitExit();
+    }
+
+    @Override
+    public synchronized void stop(Duration grace) {
+        if (process != null) {
+            process.stop(grace);
+            process = null;
+        }
     }
 
     @Override

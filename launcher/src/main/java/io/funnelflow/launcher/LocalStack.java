@@ -13,18 +13,28 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** The whole platform on one machine: PostgreSQL, a Kafka broker, the topics and every service. */
+/**
+ * The whole platform on one machine: PostgreSQL, a Kafka broker, the topics and every service. The
+ * broker and the services are child JVMs, each under a {@link Supervisor}: one that exits (an
+ * OutOfMemoryError, a crash) is logged with its exit code and started again with backoff (1 s doubling
+ * to 60 s), while the rest of the stack goes on.
+ */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** A child that lived this long before it exited is restarted after the first backoff again. */
+    static final Duration STABLE_AFTER = Duration.ofMinutes(5);
 
     private final StackConfig config;
     private final Map<String, String> env;
     private LocalPostgres postgres;
     private LocalKafka kafka;
-    private final Map<Service, ServiceProcess> services = new LinkedHashMap<>();
+    private Supervisor<LocalKafka> kafkaSupervisor;
+    private final Map<Service, Supervisor<ServiceProcess>> services = new LinkedHashMap<>();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private String writeKey;
     private String apiTokens;
 
@@ -49,7 +59,8 @@ public final class LocalStack implements AutoCloseable {
         LOG.info("Starting PostgreSQL on 127.0.0.1:{} (data in {})", config.postgresPort(), data.resolve("postgres"));
         postgres = LocalPostgres.start(data.resolve("postgres"), config.postgresPort(), "funnelflow");
         LOG.info("Starting Kafka on 127.0.0.1:{} (data in {})", config.kafkaPort(), data.resolve("kafka"));
-        kafka = new LocalKafka(data.resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort(), config.kafkaHeap()).start();
+        kafka = new LocalKafka(data.resolve("kafka"), config.kafkaPort(), config.kafkaControllerPort(), config.kafkaHeap());
+        kafkaSupervisor = Supervisor.start("kafka", kafka::start, FIRST_BACKOFF, MAX_BACKOFF, STABLE_AFTER);
         kafka.createTopics(io.funnelflow.contract.topic.Topics.DEFAULT_PARTITIONS);
 
         Map<String, String> serviceEnv = new HashMap<>(env);
@@ -66,15 +77,17 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.putIfAbsent(s.urlVariable(), config.serviceUrl(s));
         }
         // in parallel: each waits for its own health
-        Map<Service, java.util.concurrent.Future<ServiceProcess>> starting = new LinkedHashMap<>();
+        Map<Service, java.util.concurrent.Future<Supervisor<ServiceProcess>>> starting = new LinkedHashMap<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Service.values().length);
         try {
             for (Service s : Service.values()) {
                 LOG.info("Starting {} on {}", s.module(), config.serviceUrl(s));
-                starting.put(s, pool.submit(() -> ServiceProcess.start(s.module(), config.serviceJar(s), config.serviceUrl(s),
-                        serviceEnv, config.serviceHeap(), data.resolve("logs").resolve(s.module() + ".log"), Duration.ofSeconds(180))));
+                starting.put(s, pool.submit(() -> Supervisor.start(s.module(), () -> ServiceProcess.start(s.module(),
+                        config.serviceJar(s), config.serviceUrl(s), serviceEnv, config.serviceHeap(),
+                        data.resolve("logs").resolve(s.module() + ".log"), Duration.ofSeconds(180)),
+                        FIRST_BACKOFF, MAX_BACKOFF, STABLE_AFTER)));
             }
-            for (Map.Entry<Service, java.util.concurrent.Future<ServiceProcess>> e : starting.entrySet()) {
+            for (Map.Entry<Service, java.util.concurrent.Future<Supervisor<ServiceProcess>>> e : starting.entrySet()) {
                 try {
                     services.put(e.getKey(), e.getValue().get());
                 } catch (java.util.concurrent.ExecutionException failed) {
@@ -129,8 +142,8 @@ public final class LocalStack implements AutoCloseable {
             if (p.pid() == kafkaPid) {
                 owner = "kafka";
             }
-            for (Map.Entry<Service, ServiceProcess> e : services.entrySet()) {
-                if (e.getValue().pid() == p.pid()) {
+            for (Map.Entry<Service, Supervisor<ServiceProcess>> e : services.entrySet()) {
+                if (e.getValue().current().pid() == p.pid()) {
                     owner = e.getKey().module();
                 }
             }
@@ -140,30 +153,36 @@ public final class LocalStack implements AutoCloseable {
         return out;
     }
 
-    /** Blocks until a child process dies on its own; returns its name. */
-    public String awaitUnexpectedExit() throws InterruptedException {
-        while (true) {
-            for (ServiceProcess p : services.values()) {
-                if (!p.isAlive()) {
-                    return p.describeExit();
-                }
-            }
-            TimeUnit.SECONDS.sleep(1);
+    /** Every restart of a child so far, by child. */
+    public Map<String, List<Supervisor.Restart>> restarts() {
+        Map<String, List<Supervisor.Restart>> out = new LinkedHashMap<>();
+        if (kafkaSupervisor != null) {
+            out.put(kafkaSupervisor.name(), kafkaSupervisor.restarts());
         }
+        services.values().forEach(s -> out.put(s.name(), s.restarts()));
+        return out;
+    }
+
+    /** Blocks until the stack is closed: a child that exits is restarted, never the end of the stack. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
     }
 
     @Override
     public void close() throws IOException {
         List<Service> reverse = new ArrayList<>(services.keySet());
         java.util.Collections.reverse(reverse);
-        reverse.parallelStream().forEach(s -> services.get(s).stop(Duration.ofSeconds(20)));
+        reverse.parallelStream().forEach(s -> services.get(s).close());
         services.clear();
-        if (kafka != null) {
+        if (kafkaSupervisor != null) {
+            kafkaSupervisor.close();
+        } else if (kafka != null) {
             kafka.stop();
         }
         if (postgres != null) {
             postgres.close();
         }
+        closed.countDown();
     }
 
     private static long rss(long pid) {

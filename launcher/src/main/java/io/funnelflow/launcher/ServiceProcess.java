@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One FunnelFlow service as a child JVM from its runnable jar, healthy before it is handed out. */
-public final class ServiceProcess implements AutoCloseable {
+/**
+ * One FunnelFlow service as a child JVM from its runnable jar, healthy before it is handed out. Like every
+ * JVM of the platform it exits on an OutOfMemoryError rather than live on with a thread dead or a heap
+ * in disorder; a {@link Supervisor} starts it again.
+ */
+public final class ServiceProcess implements AutoCloseable, Supervisor.Child {
 
     private final ChildProcess process;
     private final String url;
@@ -31,13 +35,22 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path jar, String url, Map<String, String> env, String heap, Path log,
                                        Duration timeout) throws IOException, InterruptedException {
+        return start(name, jar, url, env, heap, List.of(), log, timeout);
+    }
+
+    /**
+     * The same, with more JVM options before {@code -jar} (e.g. {@code -javaagent:...}).
+     */
+    public static ServiceProcess start(String name, Path jar, String url, Map<String, String> env, String heap,
+                                       List<String> jvmOptions, Path log, Duration timeout) throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (mvn package)");
         }
         List<String> command = new ArrayList<>(List.of(JvmClasspath.javaExecutable(),
                 "-Xms32m", "-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=192m",
-                "-jar", jar.toString()));
+                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=192m", JvmClasspath.EXIT_ON_OUT_OF_MEMORY));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         ServiceProcess service = new ServiceProcess(ChildProcess.start(name, command, env, log), url);
         try {
             service.awaitHealthy(timeout);
@@ -60,8 +73,19 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    @Override
+    public int awaitExit() throws InterruptedException {
+        return process.awaitExit();
+    }
+
+    /** Where its output goes. */
+    public Path log() {
+        return process.log();
     }
 
     /** Why it ended, for messages. */
@@ -69,6 +93,7 @@ public final class ServiceProcess implements AutoCloseable {
         return process.name() + " (exit code " + process.exitCode().orElse(-1) + ", see " + process.log() + ")";
     }
 
+    @Override
     public void stop(Duration grace) {
         process.stop(grace);
     }

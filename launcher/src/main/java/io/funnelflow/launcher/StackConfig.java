@@ -33,7 +33,8 @@ public record StackConfig(
         INGEST("ingest-service", "FUNNELFLOW_INGEST_PORT", 8080),
         AGGREGATOR("funnel-aggregator", "FUNNELFLOW_AGGREGATOR_PORT", 8081),
         PREDICTION("prediction-service", "FUNNELFLOW_PREDICTION_PORT", 8082),
-        INSIGHTS("insights-service", "FUNNELFLOW_INSIGHTS_PORT", 8083);
+        INSIGHTS("insights-service", "FUNNELFLOW_INSIGHTS_PORT", 8083),
+        CRM("crm-service", "FUNNELFLOW_CRM_PORT", 8084);
 
         private final String module;
         private final String portVariable;

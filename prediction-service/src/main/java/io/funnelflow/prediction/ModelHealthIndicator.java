@@ -3,8 +3,10 @@ package io.funnelflow.prediction;
 import io.funnelflow.prediction.model.Trained;
 import io.funnelflow.prediction.scoring.PredictionStream;
 import io.funnelflow.prediction.scoring.Scorer;
+import io.funnelflow.service.health.GroupProgress;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -14,8 +16,9 @@ import java.util.Map;
 
 /**
  * Reports the model in {@code /health}: which trained version is served, or that the baseline answers
- * (UP either way: the baseline is a deliberate answer); DOWN when the live stream has stopped or its
- * batches have been failing for {@link #STUCK}.
+ * (UP either way: the baseline is a deliberate answer); DOWN when the live stream has stopped, when its
+ * batches have been failing for {@link #STUCK}, or when session updates are waiting and it has not
+ * committed past them for the stall bound ({@code funnelflow.prediction.health.stall-after}).
  */
 @Singleton
 public class ModelHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
@@ -25,10 +28,12 @@ public class ModelHealthIndicator extends AbstractHealthIndicator<Map<String, Ob
 
     private final Scorer scorer;
     private final PredictionStream stream;
+    private final GroupProgress progress;
 
-    public ModelHealthIndicator(Scorer scorer, PredictionStream stream) {
+    public ModelHealthIndicator(Scorer scorer, PredictionStream stream, @Named("prediction") GroupProgress progress) {
         this.scorer = scorer;
         this.stream = stream;
+        this.progress = progress;
     }
 
     @Override
@@ -51,7 +56,17 @@ public class ModelHealthIndicator extends AbstractHealthIndicator<Map<String, Ob
         if (stream.fatal() != null) {
             details.put("error", stream.fatal());
         }
-        healthStatus = stream.isRunning() && !stuck ? HealthStatus.UP : HealthStatus.DOWN;
+        if (stream.lastFailure() != null) {
+            details.put("last_failure", stream.lastFailure());
+        }
+        details.put("refused", stream.refused());
+        details.putAll(progress.details());
+        boolean stalled = progress.status().isStalled();
+        if (stalled) {
+            details.put("reason", "session updates are waiting and the stream has not committed past them for "
+                    + progress.stallAfter());
+        }
+        healthStatus = stream.isRunning() && !stuck && !stalled ? HealthStatus.UP : HealthStatus.DOWN;
         return details;
     }
 

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Trains, records and serves model versions: a run reads the completed sessions of the history
- * window, trains, records the version in the registry whatever its verdict, and serves it only if it
+ * Trains, records and serves model versions: a run reads a bounded sample of the completed sessions
+ * of the history window, trains, records the version in the registry whatever its verdict, and serves it only if it
  * passed the gates. At start the newest served version is loaded back from its files.
  */
 public final class ModelService {
@@ -28,12 +28,32 @@ public final class ModelService {
     private final ModelRegistry registry;
     private final Scorer scorer;
     private final Duration window;
+    private final int maxSessions;
+    private final int maxEvents;
+    static final int DEFAULT_MAX_SESSIONS = 20_000;
+    static final int DEFAULT_MAX_EVENTS = 500;
     private final Clock clock;
     private final ReentrantLock training = new ReentrantLock();
     private volatile String loadFailure;
+    /** The closed sessions there were at the last training run started because the history looked ready. */
+    private volatile long readyAttemptAt = -1;
+
+    /** A version the gates refused is tried again by {@link #trainWhenReady()} once the history grew by this share. */
+    static final double READY_RETRY_GROWTH = 0.2;
 
     public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
                         Duration window, Clock clock) {
+        this(history, trainer, registry, scorer, window, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_EVENTS, clock);
+    }
+
+    /**
+     * @param maxSessions at most this many of the window's sessions are read to train on (a uniform sample)
+     * @param maxEvents   sessions with more events than this are left out of training
+     */
+    public ModelService(SessionHistory history, ModelTrainer trainer, ModelRegistry registry, Scorer scorer,
+                        Duration window, int maxSessions, int maxEvents, Clock clock) {
+        this.maxSessions = maxSessions;
+        this.maxEvents = maxEvents;
         this.history = history;
         this.trainer = trainer;
         this.registry = registry;
@@ -85,8 +105,13 @@ public final class ModelService {
             throw new TrainingInProgressException();
         }
         try {
-            var sessions = history.completedSessions(clock.instant().minus(window));
-            Trained trained = trainer.train(sessions, history.historyIndex(), clock.instant());
+            // bounded: a sample of at most maxSessions sessions of the window, and their visitors' histories only
+            SessionHistory.Sample sample = history.completedSessions(clock.instant().minus(window), maxSessions, maxEvents,
+                    trainer.settings().seed());
+            LOG.info("training on {} of the window's {} closed sessions{}{}", sample.sessions().size(), sample.eligible(),
+                    sample.eligible() > sample.sessions().size() ? " (sampled uniformly)" : "",
+                    sample.tooLong() > 0 ? "; left out " + sample.tooLong() + " with more than " + maxEvents + " events" : "");
+            Trained trained = trainer.train(sample.sessions(), history.historiesOf(sample.sessions()), clock.instant());
             registry.record(trained);
             scorer.baseline(history.baseline());
             if (trained.card().served()) {
@@ -101,6 +126,40 @@ public final class ModelService {
         } finally {
             training.unlock();
         }
+    }
+
+    /**
+     * Trains as soon as the history can pass the serving gate, rather than waiting for the next scheduled
+     * run or a manual one: while no version is served, the closed sessions (the base rate's counts, read
+     * anyway) are compared with the gate's minimum purchasing and other sessions on the training part.
+     * A version the gates still refuse (too few in the history window, AUC under the floor) is tried again
+     * only once the history has grown by a fifth, so a shop that cannot pass yet does not train every minute.
+     *
+     * @return whether a run was started
+     */
+    public boolean trainWhenReady() {
+        if (scorer.served() != null || training.isLocked()) {
+            return false;
+        }
+        SessionHistory.Baseline seen = scorer.baseline();
+        if (seen == null || !couldPassTheGate(seen)) {
+            return false;
+        }
+        if (readyAttemptAt >= 0 && seen.sessions() < readyAttemptAt * (1 + READY_RETRY_GROWTH)) {
+            return false;
+        }
+        readyAttemptAt = seen.sessions();
+        LOG.info("the history can pass the serving gate ({} closed sessions, {} purchasing): training", seen.sessions(),
+                seen.purchasing());
+        trainQuietly();
+        return true;
+    }
+
+    private boolean couldPassTheGate(SessionHistory.Baseline b) {
+        var gate = trainer.settings();
+        double trainShare = 1 - gate.testShare();
+        return b.purchasing() * trainShare >= gate.minPositives()
+                && (b.sessions() - b.purchasing()) * trainShare >= gate.minNegatives();
     }
 
     /** A scheduled run: skipped if one is under way, and never lets an error end the schedule. */

@@ -6,12 +6,14 @@ import io.funnelflow.prediction.model.ModelFiles;
 import io.funnelflow.prediction.model.ModelRegistry;
 import io.funnelflow.prediction.model.ModelTrainer;
 import io.funnelflow.prediction.model.TrainingSettings;
+import io.funnelflow.prediction.privacy.PersonalRecords;
 import io.funnelflow.prediction.scoring.LiveScoring;
 import io.funnelflow.prediction.scoring.PredictionStream;
 import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
+import io.funnelflow.service.health.GroupProgress;
 import io.funnelflow.service.metrics.ConsumerLagMeters;
 import io.funnelflow.service.metrics.KafkaMeters;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -22,6 +24,11 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -73,16 +80,17 @@ public class PredictionBeans {
     }
 
     @Singleton
-    PredictionStore predictionStore(DataSource dataSource) {
-        return new PredictionStore(dataSource);
+    PredictionStore predictionStore(DataSource dataSource, @Named("query") DataSource queries) {
+        return new PredictionStore(dataSource, queries);
     }
 
     @Singleton
-    ModelRegistry modelRegistry(DataSource dataSource, @Value("${funnelflow.prediction.model-dir:}") String modelDir,
+    ModelRegistry modelRegistry(DataSource dataSource, @Named("query") DataSource queries,
+                                @Value("${funnelflow.prediction.model-dir:}") String modelDir,
                                 @Value("${funnelflow.data-dir:}") String dataDir) {
         Path dir = !modelDir.isBlank() ? Path.of(modelDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "models");
-        return new ModelRegistry(dataSource, new ModelFiles(dir));
+        return new ModelRegistry(dataSource, queries, new ModelFiles(dir));
     }
 
     @Singleton
@@ -93,30 +101,71 @@ public class PredictionBeans {
     @Context
     ModelService modelService(SessionHistory history, TrainingSettings settings, ModelRegistry registry, Scorer scorer,
                               @Value("${funnelflow.prediction.history-window:90d}") Duration window,
+                              @Value("${funnelflow.prediction.max-training-sessions:20000}") int maxSessions,
+                              @Value("${funnelflow.prediction.max-training-session-events:500}") int maxEvents,
                               @Value("${funnelflow.prediction.train-every:0s}") Duration every,
+                              @Value("${funnelflow.prediction.ready-check:1m}") Duration readyCheck,
                               @Named("scheduled") TaskScheduler scheduler) {
-        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, Clock.systemUTC());
+        ModelService service = new ModelService(history, new ModelTrainer(settings), registry, scorer, window, maxSessions,
+                maxEvents, Clock.systemUTC());
         service.load();
-        scheduler.scheduleWithFixedDelay(Duration.ofMinutes(1), Duration.ofMinutes(1), service::refreshBaseline);
+        // the base rate is re-read on this period, and with it whether the history can pass the serving gate yet
+        scheduler.scheduleWithFixedDelay(readyCheck, readyCheck, () -> {
+            service.refreshBaseline();
+            service.trainWhenReady();
+        });
         if (!every.isZero()) {
             scheduler.scheduleWithFixedDelay(every, every, service::trainQuietly);
         }
         return service;
     }
 
+    @Singleton
+    LiveScoring liveScoring(Scorer scorer, SessionHistory history,
+                            @Value("${funnelflow.prediction.min-change:0.05}") double minChange) {
+        return new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC());
+    }
+
+    /** Tombstones of erased people's predictions; each acknowledged before the erasure answers. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    Producer<String, byte[]> erasureProducer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "prediction-erasures",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Singleton
+    PersonalRecords personalRecords(DataSource dataSource, LiveScoring scoring, Producer<String, byte[]> erasureProducer) {
+        return new PersonalRecords(dataSource, scoring, erasureProducer);
+    }
+
     @Context
     @Bean(preDestroy = "close")
-    PredictionStream predictionStream(ModelService models, Scorer scorer, SessionHistory history, PredictionStore store,
+    PredictionStream predictionStream(ModelService models, LiveScoring scoring, PredictionStore store,
                                       ScoringStats stats, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                                       @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
-                                      @Value("${funnelflow.prediction.min-change:0.05}") double minChange,
                                       KafkaMeters meters) {
-        PredictionStream stream = new PredictionStream(bootstrap, groupId,
-                new LiveScoring(scorer, history::histories, minChange, Clock.systemUTC()), store, stats);
+        PredictionStream stream = new PredictionStream(bootstrap, groupId, scoring, store, stats);
         meters.bind(stream.consumerMeters());
         meters.bind(stream.producerMeters());
         stream.start();
         return stream;
+    }
+
+    /** How far the live stream has come on the session updates. */
+    @Singleton
+    @Named("prediction")
+    @Bean(preDestroy = "close")
+    GroupProgress predictionProgress(PredictionStream stream, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                     @Value("${funnelflow.prediction.health.stall-after:60s}") Duration stallAfter) {
+        return new GroupProgress(bootstrap, stream.groupId(), List.of(Topics.SESSIONS.name()), topic -> false, stallAfter,
+                Clock.systemUTC()).start();
     }
 
     // ---- what /metrics shows besides the JVM and HTTP -----------------------------------------------

@@ -38,6 +38,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -109,7 +110,13 @@ class PredictionIT {
     }
 
     static EmbeddedServer startPrediction() {
+        return startPrediction("1m");
+    }
+
+    /** @param readyCheck how often the service looks whether the history can pass the serving gate yet */
+    static EmbeddedServer startPrediction(String readyCheck) {
         Map<String, Object> props = new HashMap<>();
+        props.put("funnelflow.prediction.ready-check", readyCheck);
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
         props.put("datasources.default.url", jdbcUrl);
@@ -124,13 +131,29 @@ class PredictionIT {
 
     static void simulate(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar("simulator").toString()));
+                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar("simulator").toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--target", "kafka", "--bootstrap", SharedKafka.bootstrapServers(), "--quiet"));
         Path log = Path.of("target", "it-logs", "simulator-" + args[0] + ".log");
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor()).as("simulator exit, see " + log).isZero();
+    }
+
+    static String edgeRows() throws Exception {
+        StringBuilder b = new StringBuilder("edge rows:");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT session_id, session_key, closed, events, ended_at FROM sessions WHERE session_key LIKE '%edge%'")) {
+            while (rs.next()) {
+                b.append(' ').append(rs.getString(1)).append('/').append(rs.getString(2)).append('/').append(rs.getBoolean(3)).append('/').append(rs.getInt(4)).append('/').append(rs.getTimestamp(5).toInstant());
+            }
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE closed) FROM sessions")) {
+            rs.next();
+            b.append(" all=").append(rs.getLong(1)).append(" closed=").append(rs.getLong(2));
+        }
+        return b.toString();
     }
 
     static long closedSessions() throws Exception {
@@ -180,16 +203,18 @@ class PredictionIT {
         simulate("backfill", "--seed", "21", "--days", "12", "--sessions", "700", "--ground-truth", truth.toString());
         long sessions = Json.mapper().readTree(truth.toFile()).get("ground_truth").get("sessions").asLong() + EDGE_SESSIONS;
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(closedSessions()).isEqualTo(sessions));
+                .untilAsserted(() -> assertThat(closedSessions()).as(edgeRows()).isEqualTo(sessions));
 
-        prediction = startPrediction();
+        // a fresh service over a history that can pass the serving gate trains by itself, without being asked
+        // (no train-every, no POST /api/model/train): it looks at every base-rate refresh, here every 2 s
+        prediction = startPrediction("2s");
         JsonNode before = get("/api/model");
         assertThat(before.get("model").asText()).isEqualTo("baseline");
         assertThat(before.get("baseline").get("rate").asDouble()).isBetween(0.01, 0.5);
 
-        HttpResponse<String> trained = post("/api/model/train", "");
-        assertThat(trained.statusCode()).as(trained.body()).isEqualTo(200);
-        JsonNode card = Json.mapper().readTree(trained.body());
+        JsonNode served = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> get("/api/model"), m -> "trained".equals(m.get("model").asText()));
+        JsonNode card = served.get("served");
         assertThat(card.get("status").asText()).as(card.path("reason").asText()).isEqualTo("served");
         assertThat(card.get("auc").asDouble()).as("AUC on the newer sessions").isGreaterThanOrEqualTo(0.75);
         assertThat(card.get("train_sessions").asLong() + card.get("test_sessions").asLong()).isEqualTo(sessions);
@@ -226,7 +251,7 @@ class PredictionIT {
     @Order(2)
     void trainingReplaysEverySessionAsTheAggregatorSummarisedIt() throws Exception {
         List<LabelledSession> history = prediction.getApplicationContext().getBean(SessionHistory.class)
-                .completedSessions(Instant.EPOCH);
+                .completedSessions(Instant.EPOCH, Integer.MAX_VALUE, Integer.MAX_VALUE, 42).sessions();
         Map<String, SessionState> replayed = new HashMap<>();
         for (LabelledSession s : history) {
             SessionState.Replay replay = new SessionState.Replay(s.sessionId(), s.sessionKey());
@@ -310,7 +335,7 @@ class PredictionIT {
                             .ifPresent(p -> expected.merge(p.incentive() + (p.heldOut() ? "/held_out" : "/offered"), 1L, Long::sum));
                 }
                 Map<String, Long> reported = new java.util.TreeMap<>();
-                for (JsonNode i : get("/api/analytics/incentives?hours=1").get("incentives")) {
+                for (JsonNode i : get("/api/analytics/incentives?from=" + liveStart).get("incentives")) {
                     for (String arm : List.of("offered", "held_out")) {
                         long n = i.get(arm).get("sessions").asLong();
                         if (n > 0) {
@@ -341,7 +366,7 @@ class PredictionIT {
 
         // predictions are kept in PostgreSQL too, and the persona report reads them
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode shares = get("/api/analytics/personas?hours=1").get("personas");
+            JsonNode shares = get("/api/analytics/personas?from=" + liveStart).get("personas");
             long counted = 0;
             double share = 0;
             for (JsonNode p : shares) {
@@ -528,6 +553,59 @@ class PredictionIT {
         assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
         assertThat(RouteAccess.health(prediction.getURL().toString(), null).body()).matches("\\{\"status\":\"(UP|DOWN)\"}");
         assertThat(RouteAccess.health(prediction.getURL().toString(), readToken).body()).contains("\"details\"");
+    }
+
+    @Test
+    @Order(8)
+    void anErasedPersonsPredictionsAreDeletedAndTombstonedAndTheExportHeldThem() throws Exception {
+        String session;
+        String userId;
+        try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT session_id, user_id FROM predictions ORDER BY user_id IS NULL, scored_at DESC LIMIT 1")) {
+            assertThat(rs.next()).isTrue();
+            session = rs.getString(1);
+            userId = rs.getString(2) != null ? rs.getString(2) : "someone-" + session;
+        }
+        String body = "{\"session_ids\": [\"" + session + "\"]}";
+        HttpResponse<String> export = post("/api/users/" + java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/export", body);
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(export.body()).get("predictions")).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.get("session_id").asText().equals(session) || userId.equals(p.path("user_id").asText())).isTrue());
+
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.PREDICTIONS.name())) {
+            HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(prediction.getURL() + "/api/users/" + userId))
+                    .header("Authorization", TestAccess.bearer(readToken)).header("Content-Type", "application/json")
+                    .method("DELETE", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).isEqualTo(403);
+
+            HttpResponse<String> erased = HTTP.send(TestAccess.request(prediction.getURL() + "/api/users/"
+                            + java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json").method("DELETE", HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+            JsonNode answer = Json.mapper().readTree(erased.body());
+            assertThat(answer.get("predictions").asInt()).isPositive();
+            assertThat(answer.get("tombstones").asInt()).isPositive();
+            try (Connection c = DriverManager.getConnection(jdbcUrl, SharedPostgres.user(), SharedPostgres.password());
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM predictions WHERE session_id = ? OR user_id = ?")) {
+                ps.setString(1, session);
+                ps.setString(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                }
+            }
+            // the compacted topic gets a tombstone for the session: its predictions go at the next compaction
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (session.equals(r.key()) && r.value() == null) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
     }
 
     static JsonNode get(String path) throws Exception {

@@ -34,6 +34,29 @@ public final class CommittedConsumer {
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * After a poll that brought nothing, commits the positions that moved since the last commit: a
+     * read_committed consumer's position passes the transaction markers after the last records it
+     * handled, and committing it leaves the group truly caught up (no lag of one marker per partition),
+     * so that any lag means input waiting.
+     *
+     * @param committed the positions last committed, updated here
+     */
+    public static void commitIdlePositions(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> committed) {
+        Map<TopicPartition, OffsetAndMetadata> moved = new java.util.HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            long position = consumer.position(tp);
+            Long last = committed.get(tp);
+            if (last == null || position > last) {
+                moved.put(tp, new OffsetAndMetadata(position));
+            }
+        }
+        if (!moved.isEmpty()) {
+            consumer.commitSync(moved);
+            moved.forEach((tp, o) -> committed.put(tp, o.offset()));
+        }
+    }
+
     /** Seeks the partitions back to their committed offsets (the beginning where none is committed). */
     public static void rewind(KafkaConsumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(java.util.Set.copyOf(partitions));

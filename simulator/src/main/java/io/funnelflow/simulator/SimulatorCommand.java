@@ -20,10 +20,13 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code funnelflow simulate live|backfill}: shoppers for demos, load and history, with their ground truth. */
+/**
+ * {@code funnelflow simulate live|backfill}: shoppers for demos, load and history, with their ground truth;
+ * {@code funnelflow simulate leads}: a lead file for the CRM's import.
+ */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulated shoppers: live load or days of history, sent like real sites send them.",
-        subcommands = {SimulatorCommand.Live.class, SimulatorCommand.Backfill.class})
+        subcommands = {SimulatorCommand.Live.class, SimulatorCommand.Backfill.class, SimulatorCommand.Leads.class})
 public final class SimulatorCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -176,6 +179,34 @@ public final class SimulatorCommand implements Runnable {
                 Simulation sim = new Simulation(common.config(), common.seed(), !common.quiet);
                 return common.finish(sim.backfill(target, common.target, days, sessionsPerDay, Instant.now()));
             }
+        }
+    }
+
+    @Command(name = "leads", mixinStandardHelpOptions = true,
+            description = "A synthetic lead file in the CRM's import format (the seed's columns, with call notes).")
+    static final class Leads implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "1000", description = "how many leads (default ${DEFAULT-VALUE}, at most 20000)")
+        int count;
+
+        @Option(names = "--out", required = true, description = "the CSV file to write")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "7", description = "the same seed gives the same leads (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (count < 1 || count > 20_000) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--count must be from 1 to 20000 (what one import takes)");
+            }
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            try (java.io.Writer w = Files.newBufferedWriter(out)) {
+                io.funnelflow.simulator.leads.LeadFile.write(io.funnelflow.simulator.leads.LeadFile.generate(count, seed, Instant.now()), w);
+            }
+            System.out.println(count + " leads written to " + out + "; import them with POST /api/leads/import (Content-Type: text/csv)");
+            return 0;
         }
     }
 }

@@ -39,6 +39,29 @@ public final class SharedKafka {
         return bootstrap;
     }
 
+    /**
+     * Deletes the platform's topics and creates them again, empty: for an IT that holds what its services
+     * stored to everything on the topics, when other ITs of the same JVM have written to them before. Call
+     * it before starting any service.
+     */
+    public static synchronized void freshTopics() {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        Topics.ALL.forEach(t -> ours.add(t.name()));
+        try (Admin admin = admin()) {
+            admin.deleteTopics(ours).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> java.util.Collections.disjoint(admin.listTopics().names().get(), ours));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                        Topics.ensureCreated(admin, Topics.DEFAULT_PARTITIONS, (short) 1);
+                        return admin.listTopics().names().get().containsAll(ours);
+                    });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot recreate the platform's topics on " + bootstrap, e);
+        }
+    }
+
     public static Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers0()));
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param reason   why
  * @param payload  the event as it was sent (when it was JSON)
  * @param rawText  the bytes as text when they were not JSON
+ * @param origin   where a record refused after it was on a topic was read from (null for what ingest refused)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,8 +28,24 @@ public record RejectedEvent(
         String reason,
         Instant receivedAt,
         JsonNode payload,
-        String rawText) {
+        String rawText,
+        Origin origin) {
 
     public static final String STAGE_INGEST = "ingest";
     public static final String STAGE_AGGREGATOR = "aggregator";
+    public static final String STAGE_CRM = "crm";
+    /** Refused by PostgreSQL when the aggregator's sink wrote it. */
+    public static final String STAGE_POSTGRES_SINK = "postgres-sink";
+    /** Refused by PostgreSQL when the prediction service wrote what it derived from it. */
+    public static final String STAGE_PREDICTION = "prediction";
+
+    /** A record's place in Kafka. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Origin(String topic, int partition, long offset) {
+    }
+
+    public RejectedEvent(String stage, String eventId, String field, String reason, Instant receivedAt, JsonNode payload,
+                         String rawText) {
+        this(stage, eventId, field, reason, receivedAt, payload, rawText, null);
+    }
 }

@@ -3,12 +3,14 @@ package io.funnelflow.contract.prediction;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.funnelflow.contract.privacy.Personal;
 
 import java.time.Instant;
 
 /**
  * A live session's score, as published on {@code funnelflow.predictions}.
  *
+ * @param userId              the session's user, when known ({@link Personal}: HTTP answers show it to admin callers only)
  * @param purchaseProbability P(purchase) for the session as it stands
  * @param confidenceLow       lower end of the confidence band of that probability
  * @param confidenceHigh      upper end of the band
@@ -21,7 +23,7 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Prediction(
         String sessionId,
-        String userId,
+        @Personal String userId,
         double purchaseProbability,
         double confidenceLow,
         double confidenceHigh,

@@ -5,7 +5,13 @@ import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.event.TrackedEvent;
 import io.funnelflow.contract.json.JsonSerde;
 import io.funnelflow.contract.funnel.SavedFunnel;
+import io.funnelflow.contract.lead.Lead;
+import io.funnelflow.contract.lead.LeadCommand;
+import io.funnelflow.contract.lead.LeadOverride;
+import io.funnelflow.contract.lead.LeadTransition;
+import io.funnelflow.contract.lead.RulesVersion;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.privacy.Suppression;
 import io.funnelflow.contract.session.Erasure;
 import io.funnelflow.contract.session.LateEvent;
 import io.funnelflow.contract.session.SessionSummary;
@@ -34,13 +40,16 @@ public final class Topics {
     public static final Topic<String, RejectedEvent> EVENTS_REJECTED =
             new Topic<>("funnelflow.events.rejected", Serdes.String(), JsonSerde.of(RejectedEvent.class));
 
-    /** Session summaries as they change, keyed by session id. */
+    /**
+     * Session summaries as they change, keyed by session id; compacted and deleted after {@link #SUMMARY_RETENTION_MS},
+     * so that a tombstone (a merged or erased session) removes the session's summaries for good.
+     */
     public static final Topic<String, SessionSummary> SESSIONS =
-            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class));
+            new Topic<>("funnelflow.sessions", Serdes.String(), JsonSerde.of(SessionSummary.class), 0, Topics.compactedWithRetention());
 
-    /** Predictions of live sessions, keyed by session id. */
+    /** Predictions of live sessions, keyed by session id; compacted and deleted like {@link #SESSIONS}. */
     public static final Topic<String, Prediction> PREDICTIONS =
-            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class));
+            new Topic<>("funnelflow.predictions", Serdes.String(), JsonSerde.of(Prediction.class), 0, Topics.compactedWithRetention());
 
     /** The aggregator's deduplicated events, keyed by session key: the raw events table is written from it. */
     public static final Topic<String, TrackedEvent> UNIQUE_EVENTS =
@@ -79,10 +88,48 @@ public final class Topics {
             new Topic<>("funnelflow.credentials", Serdes.String(), JsonSerde.of(Credential.class), 1,
                     Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
+    /** Every change of a lead's stage, score, health, track or owner, keyed by lead id; a tombstone: the lead was erased. */
+    public static final Topic<String, LeadTransition> LEAD_TRANSITIONS =
+            new Topic<>("funnelflow.lead-transitions", Serdes.String(), JsonSerde.of(LeadTransition.class));
+
+    /** Instructions to the lead lifecycle (imports, overrides, erasures), keyed by lead id. */
+    public static final Topic<String, LeadCommand> CRM_COMMANDS =
+            new Topic<>("funnelflow.crm.commands", Serdes.String(), JsonSerde.of(LeadCommand.class));
+
+    /** The lead rules in force, one key; compacted, one partition, read by the lifecycle as a global table. */
+    public static final Topic<String, RulesVersion> CRM_RULES =
+            new Topic<>("funnelflow.crm.rules", Serdes.String(), JsonSerde.of(RulesVersion.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** Each lead as it stands, keyed by lead id; compacted; absolute values (a tombstone: erased). */
+    public static final Topic<String, Lead> CRM_LEADS =
+            new Topic<>("funnelflow.crm.leads", Serdes.String(), JsonSerde.of(Lead.class), 0,
+                    Map.of("cleanup.policy", "compact"));
+
+    /** The append-only log of overrides set and lifted, keyed by lead id. */
+    public static final Topic<String, LeadOverride> CRM_OVERRIDES =
+            new Topic<>("funnelflow.crm.overrides", Serdes.String(), JsonSerde.of(LeadOverride.class));
+
+    /**
+     * Erased people whose later events ingest does not publish, keyed by user id; compacted, one partition,
+     * read whole into memory by every ingest instance (like the credentials).
+     */
+    public static final Topic<String, Suppression> SUPPRESSIONS =
+            new Topic<>("funnelflow.suppressions", Serdes.String(), JsonSerde.of(Suppression.class), 1,
+                    Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     public static final List<Topic<?, ?>> ALL = List.of(EVENTS, EVENTS_REJECTED, SESSIONS, PREDICTIONS,
-            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS);
+            UNIQUE_EVENTS, AGGREGATES, SESSION_TIMELINES, LATE_EVENTS, FUNNELS, ERASURES, CREDENTIALS, SUPPRESSIONS,
+            LEAD_TRANSITIONS, CRM_COMMANDS, CRM_RULES, CRM_LEADS, CRM_OVERRIDES);
 
     public static final int DEFAULT_PARTITIONS = 6;
+
+    /** How long the session summaries and predictions topics keep what compaction leaves: 30 days. */
+    public static final long SUMMARY_RETENTION_MS = 30L * 24 * 60 * 60 * 1000;
+
+    private static Map<String, String> compactedWithRetention() {
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(SUMMARY_RETENTION_MS));
+    }
 
     private Topics() {
     }

@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  */
 public final class Downstream {
 
+    /** The largest answer passed on. */
+    static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
     private final String name;
     private final URI base;
     private final Duration timeout;
@@ -64,14 +67,30 @@ public final class Downstream {
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
     }
 
+    /** A DELETE carrying a JSON body (what to delete, beyond the path). */
+    public Answer delete(String path, String jsonBody) throws InterruptedException {
+        return send(path, HttpRequest.newBuilder(uri(path, Map.of()))
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
+    }
+
     private Answer send(String path, HttpRequest.Builder request) throws InterruptedException {
-        HttpResponse<String> response;
+        HttpResponse<java.io.InputStream> response;
+        String body;
         try {
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
             response = http.send(request.timeout(timeout).header("Accept", "application/json, application/problem+json").build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    HttpResponse.BodyHandlers.ofInputStream());
+            // an answer is read only up to a bound: a service gone wrong cannot fill this one's heap
+            try (java.io.InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                if (bytes.length > MAX_ANSWER_BYTES) {
+                    throw new DownstreamException(502, name, base, "answered more than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB");
+                }
+                body = new String(bytes, StandardCharsets.UTF_8);
+            }
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new DownstreamException(503, name, base, "is not reachable (" + describe(e) + ")");
         } catch (HttpTimeoutException e) {
@@ -82,6 +101,10 @@ public final class Downstream {
         int status = response.statusCode();
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         boolean json = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
+        if (status == 503) {
+            // away for now (its database, say): the caller is told the same, and to come back
+            throw new DownstreamException(503, name, base, "is unavailable for now (status 503" + reasonIn(body) + ")");
+        }
         if (status >= 500) {
             throw new DownstreamException(502, name, base, "failed with status " + status);
         }
@@ -93,7 +116,16 @@ public final class Downstream {
             throw new DownstreamException(502, name, base, "answered status " + status + " without JSON: is "
                     + base + " really the " + name + "?");
         }
-        return new Answer(status, contentType, response.body());
+        return new Answer(status, contentType, body);
+    }
+
+    private static String reasonIn(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode reason = io.funnelflow.contract.json.Json.mapper().readTree(body).path("reason");
+            return reason.isTextual() ? ": " + reason.asText() : "";
+        } catch (IOException | RuntimeException notJson) {
+            return "";
+        }
     }
 
     private URI uri(String path, Map<String, String> query) {

@@ -131,4 +131,16 @@ public final class LiveFeed {
     public synchronized Optional<LiveSession> find(String sessionId) {
         return Optional.ofNullable(sessions.get(sessionId)).map(Entry::row);
     }
+
+    /** The summaries of the sessions in the feed that are a person's: by user id, or by one of their session keys. */
+    public synchronized List<SessionSummary> sessionsOf(String userId, java.util.Collection<String> sessionKeys) {
+        List<SessionSummary> out = new ArrayList<>();
+        for (Entry e : sessions.values()) {
+            SessionSummary s = e.summary();
+            if (userId.equals(s.userId()) || s.userIds() != null && s.userIds().contains(userId) || sessionKeys.contains(s.sessionKey())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
 }

@@ -2,6 +2,7 @@ package io.funnelflow.aggregator.live;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.privacy.Personal;
 import io.funnelflow.contract.session.SessionSummary;
 
 import java.math.BigDecimal;
@@ -11,6 +12,7 @@ import java.time.Instant;
  * One row of the dashboard's live feed: what a recent session has done so far and, once the
  * prediction service has scored it, its prediction.
  *
+ * @param visitorId  who it is ({@link Personal}: only for admin callers)
  * @param revision   increases with every change of the feed; of two copies of a row the higher one is newer
  * @param lastEvent  the session's latest event type
  * @param prediction the latest prediction, or null while the session has none
@@ -19,7 +21,7 @@ import java.time.Instant;
 public record LiveSession(
         long revision,
         String sessionId,
-        String visitorId,
+        @Personal String visitorId,
         Instant start,
         Instant end,
         int events,

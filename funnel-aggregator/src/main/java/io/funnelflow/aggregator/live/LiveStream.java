@@ -1,8 +1,8 @@
 package io.funnelflow.aggregator.live;
 
 import io.micronaut.http.sse.Event;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import java.time.Clock;
@@ -21,8 +21,8 @@ import java.util.Map;
  *       asking for again; at most one per {@code refreshInterval} however fast the data changes;</li>
  *   <li>{@code ping} — now and then, so that proxies keep an idle connection open.</li>
  * </ul>
- * A page that is too slow to take the changes misses some; the next refresh and the revisions of the
- * rows set it right.
+ * Each page has its own {@link PageMailbox}: a page slower than the feed may skip intermediate copies of
+ * a row but always gets its latest one (or, far behind, a fresh snapshot).
  */
 public final class LiveStream {
 
@@ -35,7 +35,11 @@ public final class LiveStream {
     public record Refresh(Instant at) {
     }
 
-    private final Sinks.Many<Event<Object>> changes = Sinks.many().multicast().directBestEffort();
+    /** Sessions whose changes may wait for one slow page before it is sent a fresh snapshot instead. */
+    static final int PAGE_BACKLOG = 1000;
+
+    // every subscriber is a page's mailbox, which takes every change at once: best effort loses nothing
+    private final Sinks.Many<LiveFeed.Change> changes = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Instant> writes = Sinks.many().multicast().directBestEffort();
     private final Flux<Event<Object>> refreshes;
     private final Duration pingInterval;
@@ -58,12 +62,15 @@ public final class LiveStream {
 
     /** Hands a feed change to every connected page; called by the feed's one writing thread. */
     public void onChange(LiveFeed.Change change) {
-        Event<Object> event = change.row() != null
+        synchronized (changes) {
+            changes.tryEmitNext(change);
+        }
+    }
+
+    private static Event<Object> event(LiveFeed.Change change) {
+        return change.row() != null
                 ? Event.<Object>of(change.row()).name("session").id(String.valueOf(change.row().revision()))
                 : Event.<Object>of(new Removed(change.removedSessionId())).name("session_removed");
-        synchronized (changes) {
-            changes.tryEmitNext(event);
-        }
     }
 
     /** PostgreSQL has committed new data. */
@@ -75,11 +82,24 @@ public final class LiveStream {
 
     /** One page's stream: the snapshot, then the changes, refreshes and pings. */
     public Flux<Event<Object>> connect() {
-        // subscribe to the changes before taking the snapshot, so that nothing falls between the two
         return Flux.merge(
-                changes.asFlux(),
+                rows(),
                 refreshes,
-                Flux.interval(pingInterval).map(n -> Event.<Object>of(Map.of("at", clock.instant())).name("ping")),
-                Mono.fromCallable(() -> Event.<Object>of(new Snapshot(feed == null ? List.of() : feed.snapshot())).name("snapshot")));
+                Flux.interval(pingInterval).map(n -> Event.<Object>of(Map.of("at", clock.instant())).name("ping")));
+    }
+
+    /**
+     * The snapshot, then the rows' changes at the pace the page takes them. The mailbox subscribes to
+     * the changes before it takes the snapshot, so that nothing falls between the two.
+     */
+    private Flux<Event<Object>> rows() {
+        return Flux.create(page -> {
+            PageMailbox mailbox = new PageMailbox(
+                    () -> Event.<Object>of(new Snapshot(feed == null ? List.of() : feed.snapshot())).name("snapshot"), PAGE_BACKLOG);
+            Disposable subscription = changes.asFlux().subscribe(change ->
+                    mailbox.offer(change.row() != null ? change.row().sessionId() : change.removedSessionId(), event(change), page));
+            page.onRequest(n -> mailbox.drain(page));
+            page.onDispose(subscription);
+        });
     }
 }

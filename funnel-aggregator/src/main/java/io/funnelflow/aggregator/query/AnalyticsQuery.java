@@ -53,18 +53,73 @@ public final class AnalyticsQuery {
                        double conversionRate, long purchases, BigDecimal revenue, BigDecimal averageOrderValue,
                        double averageSessionSeconds, long cartSessions, double cartAbandonmentRate,
                        Map<String, Long> eventsByType, Map<String, BigDecimal> revenueBySource, RangeCover range,
-                       List<Estimate> estimates) {
+                       List<Estimate> estimates) implements Tabular {
+
+        /** One row per figure, named as in the JSON answer; per-type and per-source figures as {@code events_by_type.<type>}. */
+        @Override
+        public Table table() {
+            Table.Builder t = Table.of("figure", "value")
+                    .row("from", range.from()).row("to", range.to())
+                    .row("sessions", sessions).row("unique_visitors", uniqueVisitors)
+                    .row("converted_sessions", convertedSessions).row("conversion_rate", conversionRate)
+                    .row("purchases", purchases).row("revenue", revenue).row("average_order_value", averageOrderValue)
+                    .row("average_session_seconds", averageSessionSeconds).row("cart_sessions", cartSessions)
+                    .row("cart_abandonment_rate", cartAbandonmentRate);
+            eventsByType.forEach((type, n) -> t.row("events_by_type." + type, n));
+            revenueBySource.forEach((source, r) -> t.row("revenue_by_source." + source, r));
+            return t.build();
+        }
     }
 
-    public record Point(String bucket, long events, BigDecimal revenue) {
+    /**
+     * One bucket of a series; a weekday × hour cell also names its weekday and hour (UTC).
+     *
+     * @param weekday the day of the week, for {@code weekday_hour} only
+     * @param hour    the hour of day 0–23, for {@code weekday_hour} only
+     */
+    public record Point(String bucket, long events, BigDecimal revenue, String weekday, Integer hour) {
+        public Point(String bucket, long events, BigDecimal revenue) {
+            this(bucket, events, revenue, null, null);
+        }
     }
 
-    public record Trend(String interval, String eventType, Instant from, Instant to, List<Point> points, RangeCover range) {
+    /** The busiest cell of a weekday × hour heatmap: the most events (the earliest in the week on a tie). */
+    public record Peak(String bucket, String weekday, int hour, long events, BigDecimal revenue, String label) {
     }
 
-    /** Series intervals: time buckets (hour, day, month) and profiles (hour of day, weekday). */
+    /** A series; {@code peak} for the weekday × hour heatmap when the range holds any event. */
+    public record Trend(String interval, String eventType, Instant from, Instant to, List<Point> points, Peak peak,
+                        RangeCover range) implements Tabular {
+
+        /** One row per bucket of the series, empty ones included. */
+        @Override
+        public Table table() {
+            if (Interval.WEEKDAY_HOUR.wireName().equals(interval)) {
+                Table.Builder t = Table.of("weekday", "hour", "events", "revenue");
+                points.forEach(p -> t.row(p.weekday(), p.hour(), p.events(), p.revenue()));
+                return t.build();
+            }
+            Table.Builder t = Table.of("bucket", "events", "revenue");
+            points.forEach(p -> t.row(p.bucket(), p.events(), p.revenue()));
+            return t.build();
+        }
+    }
+
+    /**
+     * Series intervals: time buckets (hour, day, month) and profiles (hour of day, weekday, and the 7 × 24
+     * weekday × hour heatmap). Every interval but day and month reads the range's hour buckets, so the
+     * range may hold at most {@link #MAX_POINTS} hours for them.
+     */
     public enum Interval {
-        HOUR, DAY, MONTH, HOUR_OF_DAY, WEEKDAY;
+        HOUR, DAY, MONTH, HOUR_OF_DAY, WEEKDAY, WEEKDAY_HOUR;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        boolean readsHours() {
+            return this != DAY && this != MONTH;
+        }
 
         public static Interval parse(String value) {
             if (value == null || value.isBlank()) {
@@ -73,7 +128,7 @@ public final class AnalyticsQuery {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new BadParameterException("interval", "must be one of hour, day, month, hour_of_day, weekday");
+                throw new BadParameterException("interval", "must be one of hour, day, month, hour_of_day, weekday, weekday_hour");
             }
         }
     }
@@ -133,7 +188,13 @@ public final class AnalyticsQuery {
 
     public Trend trend(TimeRange range, Interval interval, String eventType) throws SQLException {
         RangeCover cover = RangeCover.of(range);
-        boolean profile = interval == Interval.HOUR_OF_DAY || interval == Interval.WEEKDAY;
+        long hours = java.time.Duration.between(cover.from(), cover.to()).toHours();
+        if (interval.readsHours() && hours > MAX_POINTS) {
+            // checked before any row is read: these intervals read one bucket row per hour of the range
+            throw new BadParameterException("interval", interval.wireName() + " reads the range's hour buckets: at most "
+                    + MAX_POINTS + " hours, not " + hours + " (use a shorter range, or interval=day or month)");
+        }
+        boolean profile = interval == Interval.HOUR_OF_DAY || interval == Interval.WEEKDAY || interval == Interval.WEEKDAY_HOUR;
         String filter = eventType == null || eventType.isBlank() ? "" : " AND event_type = ?";
         String where = profile || interval == Interval.HOUR ? RangeCover.hourCondition() : RangeCover.condition();
         String sql = "SELECT bucket_start, sum(events), sum(revenue) FROM event_buckets WHERE " + where + filter
@@ -154,11 +215,24 @@ public final class AnalyticsQuery {
             }
         }
         List<Point> points = new ArrayList<>();
+        Peak peak = null;
         for (long key : keys(interval, cover)) {
             long[] n = events.get(key);
-            points.add(new Point(label(interval, key), n == null ? 0 : n[0], revenue.getOrDefault(key, BigDecimal.ZERO)));
+            long count = n == null ? 0 : n[0];
+            BigDecimal r = revenue.getOrDefault(key, BigDecimal.ZERO);
+            if (interval == Interval.WEEKDAY_HOUR) {
+                String weekday = WEEKDAYS[(int) (key / 24) + 1];
+                int hour = (int) (key % 24);
+                points.add(new Point(label(interval, key), count, r, weekday, hour));
+                if (count > 0 && (peak == null || count > peak.events())) {
+                    peak = new Peak(label(interval, key), weekday, hour, count, r,
+                            String.format(Locale.ROOT, "%s %02d:00–%02d:00 UTC", weekday, hour, (hour + 1) % 24));
+                }
+            } else {
+                points.add(new Point(label(interval, key), count, r));
+            }
         }
-        return new Trend(interval.name().toLowerCase(Locale.ROOT), eventType, range.from(), range.to(), points, cover);
+        return new Trend(interval.wireName(), eventType, range.from(), range.to(), points, peak, cover);
     }
 
     /** Every bucket of the series in order, empty ones included, so a chart can place each point by time. */
@@ -173,6 +247,11 @@ public final class AnalyticsQuery {
             case WEEKDAY -> {
                 for (long d = 1; d <= 7; d++) {
                     out.add(d);
+                }
+            }
+            case WEEKDAY_HOUR -> {
+                for (long cell = 0; cell < 7 * 24; cell++) {
+                    out.add(cell);
                 }
             }
             default -> {
@@ -198,6 +277,8 @@ public final class AnalyticsQuery {
             case MONTH -> t.toLocalDate().withDayOfMonth(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
             case HOUR_OF_DAY -> t.getHour();
             case WEEKDAY -> t.getDayOfWeek().getValue();
+            // Monday 00:00 is 0, Sunday 23:00 is 167
+            case WEEKDAY_HOUR -> (t.getDayOfWeek().getValue() - 1) * 24L + t.getHour();
         };
     }
 
@@ -214,14 +295,16 @@ public final class AnalyticsQuery {
         return switch (interval) {
             case HOUR_OF_DAY -> String.format(Locale.ROOT, "%02d:00", key);
             case WEEKDAY -> WEEKDAYS[(int) key];
+            case WEEKDAY_HOUR -> String.format(Locale.ROOT, "%s %02d:00", WEEKDAYS[(int) (key / 24) + 1], key % 24);
             default -> Instant.ofEpochSecond(key).toString();
         };
     }
 
+    /** Events by type, the 100 most frequent: any name is a custom event, so the list is bounded here. */
     private static Map<String, Long> eventsByType(Connection c, RangeCover cover) throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT event_type, sum(events) FROM event_buckets WHERE "
-                + RangeCover.condition() + " GROUP BY event_type HAVING sum(events) > 0 ORDER BY 2 DESC, 1")) {
+                + RangeCover.condition() + " GROUP BY event_type HAVING sum(events) > 0 ORDER BY 2 DESC, 1 LIMIT 100")) {
             cover.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -45,6 +45,7 @@ public final class FunnelHistory implements Runnable {
     private static final int PAGE = 5_000;
 
     private final DataSource dataSource;
+    private final DataSource queries;
     private final FunnelStore store;
     private final Admin admin;
     private final String sinkGroup;
@@ -52,7 +53,13 @@ public final class FunnelHistory implements Runnable {
     private volatile Integer partitions;
 
     public FunnelHistory(DataSource dataSource, FunnelStore store, Admin admin, String sinkGroup) {
+        this(dataSource, dataSource, store, admin, sinkGroup);
+    }
+
+    /** @param queries what {@link #history} reads through: the query API's own pool with its statement timeout */
+    public FunnelHistory(DataSource dataSource, DataSource queries, FunnelStore store, Admin admin, String sinkGroup) {
         this.dataSource = dataSource;
+        this.queries = queries;
         this.store = store;
         this.admin = admin;
         this.sinkGroup = sinkGroup;
@@ -90,7 +97,7 @@ public final class FunnelHistory implements Runnable {
         if (FunnelStore.COMPLETE.equals(v.historyStatus())) {
             return FunnelQuery.History.COMPLETE;
         }
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = queries.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT generation, count(*) FILTER (WHERE done), coalesce(sum(swept), 0), coalesce(sum(total), 0)
                      FROM funnel_progress WHERE generation >= ? GROUP BY generation ORDER BY generation DESC LIMIT 1""")) {

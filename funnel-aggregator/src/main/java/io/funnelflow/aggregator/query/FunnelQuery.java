@@ -54,7 +54,29 @@ public final class FunnelQuery {
     public record Answer(String funnel, String mode, String count, List<FunnelReport.Step> steps,
                          Map<String, List<FunnelReport.Step>> breakdown, RangeCover range, String status, Double progress,
                          String statusReason, List<Estimate> estimates, Long adClicks, Long landings, Long productViews,
-                         Long adds, Long purchases) {
+                         Long adds, Long purchases) implements Tabular {
+
+        /** The value of {@code segment} for the whole funnel's steps; a breakdown's rows carry its value. */
+        public static final String ALL_SEGMENT = "(all)";
+
+        /** One row per step: the whole funnel's, then each breakdown value's. */
+        @Override
+        public Table table() {
+            Table.Builder t = Table.of("segment", "step", "event_type", "label", "count", "conversion_from_previous",
+                    "conversion_from_start", "drop_off", "drop_off_rate", "median_seconds_from_previous");
+            rows(t, ALL_SEGMENT, steps);
+            if (breakdown != null) {
+                breakdown.forEach((value, valueSteps) -> rows(t, value, valueSteps));
+            }
+            return t.build();
+        }
+
+        private static void rows(Table.Builder t, String segment, List<FunnelReport.Step> steps) {
+            for (FunnelReport.Step s : steps) {
+                t.row(segment, s.index(), s.eventType(), s.label(), s.count(), s.conversionFromPrevious(),
+                        s.conversionFromStart(), s.dropOff(), s.dropOffRate(), s.medianSecondsFromPrevious());
+            }
+        }
     }
 
     static final List<Estimate> ESTIMATES = List.of(new Estimate("median_seconds_from_previous",

@@ -46,18 +46,28 @@ public final class FunnelStore {
     public static final String COMPLETE = "complete";
 
     private final DataSource dataSource;
+    private final DataSource queries;
     private final Producer<String, byte[]> producer;
     private final int maxFunnels;
 
     /** @param maxFunnels how many saved funnels may be active (each is counted for every session) */
     public FunnelStore(DataSource dataSource, Producer<String, byte[]> producer, int maxFunnels) {
+        this(dataSource, dataSource, producer, maxFunnels);
+    }
+
+    /**
+     * @param queries what {@link #find} and {@link #all} read through: the query API's own pool with its
+     *                statement timeout, so that listing funnels never waits for the writers' connections
+     */
+    public FunnelStore(DataSource dataSource, DataSource queries, Producer<String, byte[]> producer, int maxFunnels) {
         this.dataSource = dataSource;
+        this.queries = queries;
         this.producer = producer;
         this.maxFunnels = maxFunnels;
     }
 
     public Optional<Version> find(String name) throws SQLException {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = queries.getConnection();
              PreparedStatement ps = c.prepareStatement(SELECT + " WHERE name = ? AND retired_at IS NULL")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -78,7 +88,7 @@ public final class FunnelStore {
     /** Every active version, the default funnel first. */
     public List<Version> all() throws SQLException {
         List<Version> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = queries.getConnection();
              PreparedStatement ps = c.prepareStatement(SELECT + " WHERE retired_at IS NULL ORDER BY id = 0 DESC, name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -2,6 +2,7 @@ package io.funnelflow.aggregator.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.funnelflow.contract.privacy.Personal;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -24,9 +25,10 @@ public final class SessionQuery {
         this.dataSource = dataSource;
     }
 
+    /** One session; who it was ({@link Personal}) only for admin callers. The key is the visitor's id when the client sent no session id. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SessionView(String sessionId, String sessionKey, String visitorId, String userId, String anonymousId,
-                              List<String> userIds, Instant start, Instant end, long durationSeconds, int events,
+    public record SessionView(String sessionId, @Personal String sessionKey, @Personal String visitorId, @Personal String userId,
+                              @Personal String anonymousId, @Personal List<String> userIds, Instant start, Instant end, long durationSeconds, int events,
                               int pageViews, int productViews, int cartAdds, int cartRemoves, int checkouts, int purchases,
                               BigDecimal cartValue, BigDecimal revenue, int furthestStep, String utmSource,
                               String utmMedium, String utmCampaign, String device, String platform, String landingPage,
@@ -36,7 +38,7 @@ public final class SessionQuery {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventView(String eventId, String eventType, Instant eventTime, Instant receivedAt, String pageUrl,
                             String productId, String productName, BigDecimal price, Integer quantity,
-                            BigDecimal revenue, String currency, @JsonRawValue String metadata) {
+                            BigDecimal revenue, String currency, @Personal @JsonRawValue String metadata) {
     }
 
     public Optional<SessionView> find(String sessionId) throws SQLException {
@@ -65,7 +67,10 @@ public final class SessionQuery {
         }
     }
 
-    /** Session bounds are kept to the millisecond, event times to the microsecond: the end's whole millisecond belongs to it. */
+    /**
+     * Session bounds are kept to the millisecond, event times to the microsecond: the end's whole millisecond
+     * belongs to it. At most the first 1,000 events are shown ({@code events} counts them all).
+     */
     private static List<EventView> events(Connection c, String sessionKey, Instant start, Instant end) throws SQLException {
         List<EventView> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -73,7 +78,7 @@ public final class SessionQuery {
                        revenue, currency, metadata::text
                 FROM events WHERE session_key = ? AND event_time >= ?
                               AND event_time < ?::timestamptz + interval '1 millisecond'
-                ORDER BY event_time, event_id""")) {
+                ORDER BY event_time, event_id LIMIT 1000""")) {
             ps.setString(1, sessionKey);
             ps.setTimestamp(2, java.sql.Timestamp.from(start));
             ps.setTimestamp(3, java.sql.Timestamp.from(end));

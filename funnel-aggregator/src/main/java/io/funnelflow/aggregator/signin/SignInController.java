@@ -1,8 +1,12 @@
 package io.funnelflow.aggregator.signin;
 
 import io.funnelflow.contract.credential.Credential;
+import io.funnelflow.service.limit.ClientAddress;
+import io.funnelflow.service.limit.KeyedRateLimit;
+import io.funnelflow.service.problem.Problems;
 import io.funnelflow.service.security.ApiTokenValidator;
 import io.funnelflow.service.security.Credentials;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.io.ResourceResolver;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -23,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,8 @@ import java.util.Optional;
  * Signing in to the dashboard: {@code GET /signin} is a page with one password field for an API token;
  * {@code POST /signin} checks the token and opens a session (a signed cookie the page's scripts cannot
  * read, plus the CSRF cookie); {@code GET /api/session} tells the page who it is and the CSRF token to
- * send with state-changing calls. Signing out is {@code POST /signout}.
+ * send with state-changing calls. Signing out is {@code POST /signout}. Sign-in attempts are limited per client
+ * address ({@code FUNNELFLOW_SIGNIN_ATTEMPTS_PER_MINUTE}): guessing tokens is slow, whoever guesses.
  */
 @Controller
 public class SignInController {
@@ -45,10 +51,16 @@ public class SignInController {
     private final LoginHandler<HttpRequest<?>, MutableHttpResponse<?>> login;
     private final List<CsrfTokenRepository<HttpRequest<?>>> csrfTokens;
     private final String page;
+    private final ClientAddress clientAddress;
+    private final KeyedRateLimit attempts;
 
     public SignInController(Credentials credentials, LoginHandler<HttpRequest<?>, MutableHttpResponse<?>> login,
-                            List<CsrfTokenRepository<HttpRequest<?>>> csrfTokens, ResourceResolver resources) {
+                            List<CsrfTokenRepository<HttpRequest<?>>> csrfTokens, ResourceResolver resources,
+                            ClientAddress clientAddress,
+                            @Value("${funnelflow.dashboard.signin-attempts-per-minute:10}") long attemptsPerMinute) {
         this.credentials = credentials;
+        this.clientAddress = clientAddress;
+        this.attempts = new KeyedRateLimit(attemptsPerMinute, attemptsPerMinute, Duration.ofMinutes(1), 100_000);
         this.login = login;
         this.csrfTokens = csrfTokens;
         this.page = read(resources);
@@ -63,6 +75,12 @@ public class SignInController {
     @Post(value = "/signin", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     @Secured(SecurityRule.IS_ANONYMOUS)
     MutableHttpResponse<?> signIn(HttpRequest<?> request, @Body Map<String, String> form) {
+        var wait = attempts.tryAcquire(clientAddress.of(request), 1);
+        if (wait.isPresent()) {
+            long seconds = KeyedRateLimit.seconds(wait.get());
+            return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too many sign-in attempts").retryAfter(seconds)
+                    .reason("this address has tried to sign in too often; retry after " + seconds + " s").response();
+        }
         String token = form.getOrDefault("token", "").trim();
         Optional<Credential> valid = token.length() > MAX_TOKEN_LENGTH ? Optional.empty() : credentials.apiToken(token);
         if (valid.isEmpty()) {

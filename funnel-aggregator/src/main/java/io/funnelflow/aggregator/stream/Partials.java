@@ -49,6 +49,25 @@ final class Partials {
         String storeKey() {
             return key(0, 0).encode();
         }
+
+        // written out: a flush looks buckets up a hundred times per changed session, and the generated
+        // record methods (method handles over every field) cost several times these
+        @Override
+        public int hashCode() {
+            int h = kind;
+            h = 31 * h + funnelId;
+            h = 31 * h + (mode == null ? 0 : mode.ordinal() + 1);
+            h = 31 * h + granularity.ordinal();
+            h = 31 * h + Long.hashCode(start);
+            h = 31 * h + dimension.ordinal();
+            return 31 * h + value.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bucket b && kind == b.kind && funnelId == b.funnelId && mode == b.mode
+                    && granularity == b.granularity && start == b.start && dimension == b.dimension && value.equals(b.value);
+        }
     }
 
     private static final class Entry {
@@ -61,7 +80,8 @@ final class Partials {
         }
     }
 
-    private static final int MAX_CACHED = 50_000;
+    /** Decoded buckets kept in the heap between flushes, per task (a bucket with its sketch is up to ~3 KB). */
+    private static final int MAX_CACHED = 5_000;
 
     private final KeyValueStore<String, byte[]> store;
     private final KeyValueStore<String, Integer> visitorRegister;

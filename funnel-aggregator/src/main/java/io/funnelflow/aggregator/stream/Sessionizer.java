@@ -75,7 +75,12 @@ final class Sessionizer implements Processor<String, Input, String, Out> {
     private static final Duration QUIET_CHECK = Duration.ofSeconds(30);
     private static final Duration TIMELINE_CHECK = Duration.ofSeconds(1);
     private static final Duration HOUSEKEEPING = Duration.ofHours(1);
-    private static final int CACHED_KEYS = 20_000;
+    /**
+     * Decoded key states kept in the heap, per task (a stream thread runs one task per partition it
+     * owns): enough for the keys a burst touches between two flushes, small enough that every task of a
+     * 256 MB aggregator fits (a key state with its funnels' progress is one to two kilobytes).
+     */
+    private static final int CACHED_KEYS = 2_000;
     private static final String SWEEP_KEY = "sweep";
 
     private final StreamSettings settings;

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /** Starts and stops the aggregation: exactly-once, with every error handler set. */
@@ -16,8 +17,20 @@ public final class StreamsLifecycle implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsLifecycle.class);
     private final KafkaStreams streams;
+    private final String applicationId;
+    private final int threads;
 
     public StreamsLifecycle(String bootstrap, String applicationId, Path stateDir, StreamSettings settings, int threads) {
+        this(bootstrap, applicationId, stateDir, settings, threads, Map.of());
+    }
+
+    /**
+     * @param overrides further Kafka Streams settings, applied last (e.g. {@code num.standby.replicas} on a cluster)
+     */
+    public StreamsLifecycle(String bootstrap, String applicationId, Path stateDir, StreamSettings settings, int threads,
+                            Map<String, ?> overrides) {
+        this.applicationId = applicationId;
+        this.threads = threads;
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -34,6 +47,7 @@ public final class StreamsLifecycle implements AutoCloseable {
         // (CONCURRENT_TRANSACTIONS); the default backoff (100 ms, growing to 1 s) turns that into seconds of delay
         p.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
         p.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
+        p.putAll(overrides);
         this.streams = new KafkaStreams(AggregatorTopology.build(settings), p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A stream thread died; replacing it", e);
@@ -55,6 +69,24 @@ public final class StreamsLifecycle implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** Stream threads configured, and alive now. */
+    public int configuredThreads() {
+        return threads;
+    }
+
+    public int aliveThreads() {
+        return streams.metadataForLocalThreads().size();
+    }
+
+    /** Whether a topic is one of this application's repartition topics (read by the stream like its input). */
+    public boolean isRepartitionTopic(String topic) {
+        return topic.startsWith(applicationId + "-") && topic.endsWith("-repartition");
     }
 
     @Override

@@ -16,10 +16,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
@@ -30,7 +32,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
-/** The query API: funnels, KPIs, trends and sessions over any time range. */
+/** The query API: funnels, KPIs, trends and sessions over any time range; the reports also as CSV ({@link CsvExport}). */
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class QueryController {
@@ -52,6 +54,7 @@ public class QueryController {
     }
 
     @Get("/funnel")
+    @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.TEXT_CSV})
     FunnelQuery.Answer funnel(@Nullable @QueryValue String hours, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                               @Nullable @QueryValue String funnel, @Nullable @QueryValue String mode,
                               @Nullable @QueryValue String count, @Nullable @QueryValue String breakdown) throws SQLException {
@@ -108,12 +111,14 @@ public class QueryController {
     }
 
     @Get("/analytics")
+    @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.TEXT_CSV})
     AnalyticsQuery.Kpis kpis(@Nullable @QueryValue String hours, @Nullable @QueryValue String from,
                              @Nullable @QueryValue String to) throws SQLException {
         return analytics.kpis(TimeRange.of(hours, from, to, clock));
     }
 
     @Get("/trends")
+    @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.TEXT_CSV})
     AnalyticsQuery.Trend trends(@Nullable @QueryValue String hours, @Nullable @QueryValue String from,
                                 @Nullable @QueryValue String to, @Nullable @QueryValue String interval,
                                 @Nullable @QueryValue("event_type") String eventType) throws SQLException {

@@ -2,20 +2,31 @@ package io.funnelflow.ingest.kafka;
 
 import io.funnelflow.contract.event.EventValidator;
 import io.funnelflow.contract.event.MetadataLimits;
+import io.funnelflow.contract.privacy.Suppression;
+import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.ingest.auth.RateLimiter;
 import io.funnelflow.ingest.auth.WriteKeys;
+import io.funnelflow.ingest.privacy.SuppressionList;
+import io.funnelflow.ingest.privacy.UrlPolicy;
 import io.funnelflow.ingest.track.EventIntake;
+import io.funnelflow.service.TopicFollower;
+import io.funnelflow.service.limit.KeyedRateLimit;
 import io.funnelflow.service.metrics.KafkaMeters;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.funnelflow.service.security.Credentials;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +38,8 @@ import java.util.Map;
  */
 @Factory
 public class IngestBeans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBeans.class);
 
     @Singleton
     @Bean(preDestroy = "close")
@@ -57,19 +70,59 @@ public class IngestBeans {
     @Singleton
     EventIntake intake(Producer<byte[], byte[]> producer,
                        @Value("${funnelflow.ingest.future-tolerance:10m}") Duration futureTolerance,
+                       @Value("${funnelflow.ingest.url-query-allowlist:}") String urlQueryAllowList,
                        @Value("${funnelflow.ingest.metadata.max-keys:100}") int maxKeys,
                        @Value("${funnelflow.ingest.metadata.max-key-length:100}") int maxKeyLength,
                        @Value("${funnelflow.ingest.metadata.max-value-length:2048}") int maxValueLength,
                        @Value("${funnelflow.ingest.metadata.max-depth:5}") int maxDepth,
                        @Value("${funnelflow.ingest.metadata.max-array-length:100}") int maxArrayLength,
-                       @Value("${funnelflow.ingest.metadata.max-bytes:16384}") int maxBytes) {
+                       @Value("${funnelflow.ingest.metadata.max-bytes:16384}") int maxBytes,
+                       SuppressionList suppressions) {
         MetadataLimits limits = new MetadataLimits(maxKeys, maxKeyLength, maxValueLength, maxDepth, maxArrayLength, maxBytes);
-        return new EventIntake(new EventValidator(futureTolerance, limits), new KafkaEventSink(producer));
+        return new EventIntake(new EventValidator(futureTolerance, limits), new UrlPolicy(urlQueryAllowList), suppressions,
+                new KafkaEventSink(producer));
+    }
+
+    /** Erased people's later events are not published; {@code FUNNELFLOW_SUPPRESS_ERASED=false} turns that off. */
+    @Singleton
+    SuppressionList suppressions(@Value("${funnelflow.ingest.suppress-erased:true}") boolean enabled) {
+        return enabled ? SuppressionList.on() : SuppressionList.off();
+    }
+
+    /**
+     * Follows {@code funnelflow.suppressions} into the {@link SuppressionList}. Ingest starts once the
+     * existing list is read, or after {@code load-timeout} without it (Kafka away: no event can be published
+     * then anyway); the rest arrives when Kafka does.
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "funnelflow.ingest.suppress-erased", notEquals = "false")
+    TopicFollower<Suppression> suppressionFollower(SuppressionList suppressions,
+                                                   @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                                   @Value("${funnelflow.security.credentials.load-timeout:15s}") Duration timeout)
+            throws InterruptedException {
+        TopicFollower<Suppression> follower = new TopicFollower<>(Topics.SUPPRESSIONS, suppressions::apply, bootstrap,
+                "suppressions-follower");
+        follower.start();
+        if (!follower.awaitLoaded(timeout)) {
+            LOG.warn("The suppression list could not be read from {} within {} s; events are judged by what arrives of it",
+                    bootstrap, timeout.toSeconds());
+        }
+        return follower;
     }
 
     @Singleton
     WriteKeys writeKeys(@Value("${funnelflow.ingest.write-keys:}") String keys, Credentials credentials) {
         return new WriteKeys(keys, key -> credentials.writeKey(key).isPresent());
+    }
+
+    /** Per client address, for the write keys (public: anyone who reads a page has them). */
+    @Singleton
+    @Named("per-address")
+    KeyedRateLimit perAddressRateLimit(@Value("${funnelflow.ingest.rate-limit.per-address.events-per-second:1000}") long eventsPerSecond,
+                                       @Value("${funnelflow.ingest.rate-limit.per-address.burst:2000}") long burst,
+                                       @Value("${funnelflow.ingest.rate-limit.per-address.max-addresses:100000}") long maxAddresses) {
+        return new KeyedRateLimit(eventsPerSecond, burst, Duration.ofSeconds(1), maxAddresses);
     }
 
     @Singleton

@@ -10,7 +10,8 @@ sealed interface Outcome {
     record Unauthorized(String reason) implements Outcome {
     }
 
-    record RateLimited(Duration retryAfter) implements Outcome {
+    /** @param reason which limit: the write key's or the client address's */
+    record RateLimited(Duration retryAfter, String reason) implements Outcome {
     }
 
     record Done(IntakeResult result) implements Outcome {

@@ -31,16 +31,21 @@ final class Responses {
     }
 
     /**
-     * One event sent alone, accepted. {@code ok} and {@code id} repeat {@code success} and
-     * {@code event_id} in the words of the seed tracker's API ({@code {"ok": true, "id": "…"}}).
+     * One event sent alone, accepted — or suppressed (an erased person's: taken, and published nowhere).
+     * {@code ok} and {@code id} repeat {@code success} and {@code event_id} in the words of the seed tracker's
+     * API ({@code {"ok": true, "id": "…"}}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated, boolean ok, String id) {
+    record TrackAccepted(boolean success, String eventId, Boolean eventIdGenerated, boolean ok, String id, Integer suppressed) {
     }
 
-    /** A batch: how many were accepted, which were refused and why, and the ids the server made. */
+    /**
+     * A batch: how many were accepted, which were refused and why, the ids the server made, and how many were
+     * suppressed (erased people's events, published nowhere; a success, so that the sender does not retry them).
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    record BatchAnswer(boolean success, int accepted, List<IntakeResult.Rejected> rejected, List<IntakeResult.Accepted> generatedIds) {
+    record BatchAnswer(boolean success, int accepted, List<IntakeResult.Rejected> rejected, List<IntakeResult.Accepted> generatedIds,
+                       Integer suppressed) {
     }
 
     static CompletableFuture<MutableHttpResponse<?>> answer(IngestMeters meters, Supplier<CompletableFuture<Outcome>> call,
@@ -66,7 +71,7 @@ final class Responses {
                 meters.refused("rate_limited");
                 long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
                 return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate limited").retryAfter(seconds)
-                        .reason("this write key sends more events than its limit; retry after " + seconds + " s").response();
+                        .reason(r.reason() + "; retry after " + seconds + " s").response();
             }
             IntakeResult result = ((Outcome.Done) o).result();
             meters.judged(result);
@@ -81,8 +86,11 @@ final class Responses {
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid event").reason(x.reason()).with("field", x.field())
                     .with("event_id", x.eventId()).response();
         }
+        if (r.accepted().isEmpty()) {
+            return HttpResponse.ok(new TrackAccepted(true, null, null, true, null, r.suppressed()));
+        }
         IntakeResult.Accepted a = r.accepted().get(0);
-        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null, true, a.eventId()));
+        return HttpResponse.ok(new TrackAccepted(true, a.eventId(), a.generatedId() ? Boolean.TRUE : null, true, a.eventId(), null));
     }
 
     /**
@@ -95,10 +103,12 @@ final class Responses {
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid events")
                     .reason(refused == 1 ? "the event is not valid: " + r.rejected().get(0).field() + " " + r.rejected().get(0).reason()
                             : "none of the " + refused + " events is valid; each is listed in rejected with its field and reason")
-                    .with("success", false).with("accepted", 0).with("rejected", r.rejected()).response();
+                    .with("success", false).with("accepted", 0).with("rejected", r.rejected())
+                    .with("suppressed", r.suppressed() > 0 ? r.suppressed() : null).response();
         }
         List<IntakeResult.Accepted> generated = r.accepted().stream().filter(IntakeResult.Accepted::generatedId).toList();
-        BatchAnswer body = new BatchAnswer(!r.accepted().isEmpty(), r.accepted().size(), r.rejected(), generated);
+        BatchAnswer body = new BatchAnswer(!r.accepted().isEmpty() || r.suppressed() > 0, r.accepted().size(), r.rejected(), generated,
+                r.suppressed() > 0 ? r.suppressed() : null);
         return HttpResponse.status(r.rejected().isEmpty() ? HttpStatus.OK : HttpStatus.MULTI_STATUS).body(body);
     }
 

@@ -4,6 +4,7 @@ import io.funnelflow.ingest.segment.SegmentFormat;
 import io.funnelflow.ingest.segment.SegmentFormat.Call;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -34,48 +35,48 @@ public class SegmentController {
     }
 
     @Post(uri = "/batch", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    CompletableFuture<MutableHttpResponse<?>> batch(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, SegmentFormat.BATCH), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, SegmentFormat.BATCH), Responses::batch);
     }
 
     @Post(uri = "/import", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> importBatch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    CompletableFuture<MutableHttpResponse<?>> importBatch(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                           @Body byte[] body) {
-        return batch(authorization, body);
+        return batch(request, authorization, body);
     }
 
     @Post(uri = "/track", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.TRACK, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> track(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.TRACK, request, authorization, body);
     }
 
     @Post(uri = "/page", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> page(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.PAGE, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> page(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.PAGE, request, authorization, body);
     }
 
     @Post(uri = "/screen", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> screen(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.SCREEN, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> screen(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.SCREEN, request, authorization, body);
     }
 
     @Post(uri = "/identify", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> identify(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.IDENTIFY, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> identify(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.IDENTIFY, request, authorization, body);
     }
 
     @Post(uri = "/alias", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> alias(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.ALIAS, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> alias(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.ALIAS, request, authorization, body);
     }
 
     @Post(uri = "/group", consumes = MediaType.ALL)
-    CompletableFuture<MutableHttpResponse<?>> group(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
-        return single(Call.GROUP, authorization, body);
+    CompletableFuture<MutableHttpResponse<?>> group(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body byte[] body) {
+        return single(Call.GROUP, request, authorization, body);
     }
 
-    private CompletableFuture<MutableHttpResponse<?>> single(Call call, String authorization, byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, SegmentFormat.single(call)), Responses::single);
+    private CompletableFuture<MutableHttpResponse<?>> single(Call call, HttpRequest<?> request, String authorization, byte[] body) {
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, SegmentFormat.single(call)), Responses::single);
     }
 }

@@ -2,6 +2,7 @@ package io.funnelflow.ingest.web;
 
 import io.funnelflow.ingest.track.TrackFormat;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -29,15 +30,15 @@ public class TrackController {
 
     /** One event. text/plain is taken too: that is what navigator.sendBeacon sends without a CORS preflight. */
     @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
-    CompletableFuture<MutableHttpResponse<?>> track(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    CompletableFuture<MutableHttpResponse<?>> track(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat.SINGLE), Responses::single);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, TrackFormat.SINGLE), Responses::single);
     }
 
     /** {@code {"events": [...]}}, at most 500 events and 1 MiB; each event is judged on its own. */
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
-    CompletableFuture<MutableHttpResponse<?>> batch(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    CompletableFuture<MutableHttpResponse<?>> batch(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(meters, () -> ingestion.ingest(authorization, body, TrackFormat.BATCH_FORMAT), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, TrackFormat.BATCH_FORMAT), Responses::batch);
     }
 }

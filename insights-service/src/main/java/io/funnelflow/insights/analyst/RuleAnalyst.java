@@ -19,7 +19,7 @@ public final class RuleAnalyst {
     /** The order in which facts are worth an observation. */
     static final List<FactKind> PRIORITY = List.of(FactKind.LARGEST_DROP, FactKind.SEGMENT_GAP, FactKind.DEVICE_GAP,
             FactKind.CART_ABANDONMENT, FactKind.CHANGE_CONVERSION, FactKind.CHANGE_REVENUE, FactKind.TOP_REVENUE_CHANNEL,
-            FactKind.CHANGE_SESSIONS, FactKind.PEAK_HOUR, FactKind.FUNNEL_OVERALL, FactKind.OVERVIEW);
+            FactKind.CHANGE_SESSIONS, FactKind.PEAK_TIME, FactKind.PEAK_HOUR, FactKind.FUNNEL_OVERALL, FactKind.OVERVIEW);
 
     /** Facts that can speak for themselves, with fewer than three others. */
     public Optional<Narrative> explain(List<Fact> facts) {
@@ -71,6 +71,8 @@ public final class RuleAnalyst {
                     : "Traffic grew to " + f.text("current") + " sessions from " + f.text("previous") + ": make sure the new visitors find what they came for.";
             case PEAK_HOUR -> "Schedule campaigns and keep the site fastest around " + f.text("hour") + " UTC, when "
                     + f.text("share") + " of the activity happens.";
+            case PEAK_TIME -> "Time sends and launches for " + f.subject() + "s around " + f.text("hour") + " UTC, the busiest hour of the week ("
+                    + f.text("share") + " of the activity).";
             case FUNNEL_OVERALL -> "Track the funnel's end-to-end conversion of " + f.text("conversion_rate")
                     + " as the headline figure after each change.";
             default -> "Keep these figures as the baseline for the next period: " + f.label() + ".";

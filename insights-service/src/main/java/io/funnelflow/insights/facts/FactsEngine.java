@@ -34,6 +34,7 @@ public final class FactsEngine {
         abandonment(m, facts);
         changes(m, facts);
         peakHour(m, facts);
+        peakTime(m, facts);
         return List.copyOf(facts);
     }
 
@@ -228,6 +229,29 @@ public final class FactsEngine {
         f.put("share", Figure.percent(peak.getValue(), total));
         facts.add(new Fact("traffic.peak_hour", FactKind.PEAK_HOUR, null, "The busiest hour of the day is " + f.get("hour").text()
                 + " UTC with " + f.get("events").text() + " events, " + f.get("share").text() + " of the day's activity", f));
+    }
+
+    private static final String[] WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+    /** The busiest hour of the week (weekday × hour, UTC): "peak activity is Wednesday 14:00–15:00". */
+    private static void peakTime(Metrics m, List<Fact> facts) {
+        long total = m.eventsByWeekdayHour().values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return;
+        }
+        Map.Entry<Integer, Long> peak = m.eventsByWeekdayHour().entrySet().stream()
+                .max(Map.Entry.<Integer, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                .orElseThrow();
+        String weekday = WEEKDAYS[peak.getKey() / 24];
+        int hour = peak.getKey() % 24;
+        Map<String, Figure> f = new LinkedHashMap<>();
+        f.put("hour", Figure.of(BigDecimal.valueOf(hour), Unit.HOUR));
+        f.put("until", Figure.of(BigDecimal.valueOf((hour + 1) % 24), Unit.HOUR));
+        f.put("events", Figure.count(peak.getValue()));
+        f.put("share", Figure.percent(peak.getValue(), total));
+        facts.add(new Fact("traffic.peak_time", FactKind.PEAK_TIME, weekday, "Peak activity is " + weekday + " "
+                + f.get("hour").text() + "–" + f.get("until").text() + " UTC with " + f.get("events").text() + " events, "
+                + f.get("share").text() + " of the range's activity", f));
     }
 
     static String noun(String dimension) {

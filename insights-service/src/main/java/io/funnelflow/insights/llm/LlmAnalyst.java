@@ -31,6 +31,7 @@ import java.util.Map;
  * schema, citing given fact ids, stating only given figures. A first answer that breaks a rule is sent
  * back once with the violations named; a second bad answer, or a call that fails (after the client's
  * own bounded retries with backoff), is a failure with its reason, and the caller answers with rules.
+ * So is a call the {@link LlmBudget} does not allow: no request is sent then.
  */
 public final class LlmAnalyst {
 
@@ -61,12 +62,19 @@ public final class LlmAnalyst {
     private final ChatModel model;
     private final LlmSettings settings;
     private final Prompts prompts;
+    private final LlmBudget budget;
     private final GroundingCheck check = new GroundingCheck();
 
+    /** Without limits on calls or tokens. */
     public LlmAnalyst(ChatModel model, LlmSettings settings, Prompts prompts) {
+        this(model, settings, prompts, LlmBudget.unlimited());
+    }
+
+    public LlmAnalyst(ChatModel model, LlmSettings settings, Prompts prompts, LlmBudget budget) {
         this.model = model;
         this.settings = settings;
         this.prompts = prompts;
+        this.budget = budget;
     }
 
     public String promptVersion() {
@@ -83,11 +91,17 @@ public final class LlmAnalyst {
         messages.add(UserMessage.from(prompts.user(Map.of("range", range, "breakdown", breakdown, "facts", factsJson(facts)))));
         List<String> violations = List.of();
         for (int attempt = 1; attempt <= 2; attempt++) {
+            var refused = budget.tryCall();
+            if (refused.isPresent()) {
+                AUDIT.info("answer {} attempt {} not sent: {}", answerId, attempt, refused.get());
+                return new Outcome(null, settings.model(), refused.get(), attempt - 1);
+            }
             AUDIT.info("answer {} prompt {} attempt {} request to {} ({}):\n{}", answerId, prompts.version(), attempt,
                     settings.model(), settings.provider(), render(messages));
             ChatResponse response;
             try {
                 response = model.chat(request(messages));
+                budget.spent(response.tokenUsage() == null ? null : response.tokenUsage().totalTokenCount());
             } catch (RuntimeException e) {
                 String reason = "the LLM call failed: " + describe(e);
                 AUDIT.info("answer {} attempt {} failed: {}", answerId, attempt, reason);

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Turns the aggregator's answers into {@link Metrics}: the KPIs of the range and of the one before,
- * the funnel by the requested breakdown and by device, and the events per hour of day.
+ * the funnel by the requested breakdown and by device, and the events per weekday × hour (and so per hour of day).
  */
 public final class AggregatorMetrics {
 
@@ -53,16 +53,24 @@ public final class AggregatorMetrics {
         JsonNode previous = client.analytics(previousFrom.toString(), from.toString());
         JsonNode funnel = client.funnel(from.toString(), to.toString(), breakdown);
         JsonNode devices = Breakdowns.DEVICE.equals(breakdown) ? funnel : client.funnel(from.toString(), to.toString(), Breakdowns.DEVICE);
-        JsonNode hours = client.trends(from.toString(), to.toString(), "hour_of_day");
+        JsonNode heat = client.trends(from.toString(), to.toString(), "weekday_hour");
 
         List<Metrics.Step> steps = new ArrayList<>();
         funnel.path("steps").forEach(s -> steps.add(new Metrics.Step(s.path("label").asText(), s.path("count").asLong())));
         Map<String, BigDecimal> revenue = new LinkedHashMap<>();
         currentKpis.path("revenue_by_source").properties().forEach(e -> revenue.put(e.getKey(), e.getValue().decimalValue()));
-        Map<Integer, Long> byHour = new LinkedHashMap<>();
-        hours.path("points").forEach(p -> byHour.put(Integer.parseInt(p.path("bucket").asText().substring(0, 2)), p.path("events").asLong()));
+        // the weekday × hour heatmap (7 × 24 cells, Monday first); its sums per hour are the hour-of-day profile
+        Map<Integer, Long> byHour = new java.util.TreeMap<>();
+        Map<Integer, Long> byCell = new LinkedHashMap<>();
+        JsonNode points = heat.path("points");
+        for (int cell = 0; cell < points.size() && cell < Metrics.WEEKDAY_HOURS; cell++) {
+            JsonNode p = points.get(cell);
+            long events = p.path("events").asLong();
+            byCell.put(cell, events);
+            byHour.merge(p.path("hour").asInt(cell % 24), events, Long::sum);
+        }
         return new Metrics(from, to, steps, period(currentKpis), period(previous), breakdown, segments(funnel),
-                Breakdowns.DEVICE.equals(breakdown) ? Map.of() : segments(devices), revenue, byHour);
+                Breakdowns.DEVICE.equals(breakdown) ? Map.of() : segments(devices), revenue, byHour, byCell);
     }
 
     private static Metrics.Period period(JsonNode k) {

@@ -24,11 +24,16 @@ import java.util.Map;
  * @param devices         per device: sessions entering the funnel and completing it
  * @param revenueBySource revenue per utm_source
  * @param eventsByHour    events per hour of day (UTC), keyed 0..23
+ * @param eventsByWeekdayHour events per weekday × hour cell (UTC), keyed 0..167 ({@link #WEEKDAY_HOURS})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Metrics(Instant from, Instant to, List<Step> funnel, Period current, Period previous,
                       String breakdown, Map<String, Segment> segments, Map<String, Segment> devices,
-                      Map<String, BigDecimal> revenueBySource, Map<Integer, Long> eventsByHour) {
+                      Map<String, BigDecimal> revenueBySource, Map<Integer, Long> eventsByHour,
+                      Map<Integer, Long> eventsByWeekdayHour) {
+
+    /** The number of weekday × hour cells: key {@code (ISO weekday − 1) × 24 + hour}, Monday 00:00 = 0 … Sunday 23:00 = 167. */
+    public static final int WEEKDAY_HOURS = 7 * 24;
 
     public Metrics {
         funnel = funnel == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(funnel));
@@ -36,6 +41,14 @@ public record Metrics(Instant from, Instant to, List<Step> funnel, Period curren
         devices = ordered(devices);
         revenueBySource = ordered(revenueBySource);
         eventsByHour = ordered(eventsByHour);
+        eventsByWeekdayHour = ordered(eventsByWeekdayHour);
+    }
+
+    /** Metrics without the weekday × hour profile. */
+    public Metrics(Instant from, Instant to, List<Step> funnel, Period current, Period previous, String breakdown,
+                   Map<String, Segment> segments, Map<String, Segment> devices, Map<String, BigDecimal> revenueBySource,
+                   Map<Integer, Long> eventsByHour) {
+        this(from, to, funnel, current, previous, breakdown, segments, devices, revenueBySource, eventsByHour, null);
     }
 
     /** A read-only copy that keeps the given order (nulls allowed: the validator names them). */

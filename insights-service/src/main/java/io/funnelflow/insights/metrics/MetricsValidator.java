@@ -94,6 +94,15 @@ public final class MetricsValidator {
                 throw new BadInputException("metrics.events_by_hour." + e.getKey(), "must be a non-negative count");
             }
         }
+        for (Map.Entry<Integer, Long> e : m.eventsByWeekdayHour().entrySet()) {
+            if (e.getKey() == null || e.getKey() < 0 || e.getKey() >= Metrics.WEEKDAY_HOURS) {
+                throw new BadInputException("metrics.events_by_weekday_hour",
+                        "keys are weekday × hour cells, 0 (Monday 00:00) to 167 (Sunday 23:00), not " + e.getKey());
+            }
+            if (e.getValue() == null || e.getValue() < 0) {
+                throw new BadInputException("metrics.events_by_weekday_hour." + e.getKey(), "must be a non-negative count");
+            }
+        }
         return m;
     }
 

@@ -52,6 +52,22 @@ class FactsEngineTest {
     }
 
     @Test
+    void thePeakOfTheWeekIsTheBusiestWeekdayHourCell() {
+        io.funnelflow.insights.metrics.Metrics a = Funnels.shopA();
+        Map<Integer, Long> cells = new java.util.LinkedHashMap<>();
+        cells.put(2 * 24 + 14, 900L);   // Wednesday 14:00
+        cells.put(4 * 24 + 20, 600L);   // Friday 20:00
+        cells.put(6 * 24 + 23, 500L);   // Sunday 23:00
+        io.funnelflow.insights.metrics.Metrics m = new io.funnelflow.insights.metrics.Metrics(a.from(), a.to(), a.funnel(),
+                a.current(), a.previous(), a.breakdown(), a.segments(), a.devices(), a.revenueBySource(), a.eventsByHour(), cells);
+        Fact peak = byId(engine.compute(m)).get("traffic.peak_time");
+        assertThat(peak.subject()).isEqualTo("Wednesday");
+        assertThat(peak.label()).startsWith("Peak activity is Wednesday 14:00–15:00 UTC with 900 events, 45.0%");
+        // without the profile (posted metrics, the seed's flat counts) there is no such fact
+        assertThat(byId(engine.compute(a))).doesNotContainKey("traffic.peak_time");
+    }
+
+    @Test
     void everyLabelStatesOnlyItsOwnFigures() {
         for (Fact fact : engine.compute(Funnels.shopB())) {
             String rest = fact.label();

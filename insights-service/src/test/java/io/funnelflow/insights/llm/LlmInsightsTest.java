@@ -179,4 +179,57 @@ class LlmInsightsTest {
         assertThat(server.requests()).hasSize(2);
         assertThat(insights.analyst().kind()).isEqualTo("llm");
     }
+
+    InsightsEngine engine(LlmBudget budget) {
+        LlmSettings settings = new LlmSettings("openai", server.baseUrl(), MODEL, KEY, Duration.ofSeconds(20), 0);
+        return new InsightsEngine(Optional.of(new LlmAnalyst(ChatModels.create(settings), settings, Prompts.current(), budget)),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void pastTheDailyTokenBudgetTheRulesAnswerAndNoCallIsMade() {
+        // each completion of the server reports 1052 tokens used: two calls spend more than 1500
+        server.reply(new OpenAiWireServer.Content(FAITHFUL), new OpenAiWireServer.Content(FAITHFUL),
+                new OpenAiWireServer.Content(FAITHFUL));
+        LlmBudget budget = new LlmBudget(0, 1500, Clock.systemUTC());
+        InsightsEngine limited = engine(budget);
+        Insights.Range range = new Insights.Range(metrics.from(), metrics.to(), null, "utm_source", "v");
+
+        assertThat(limited.explain(metrics, range).analyst().kind()).isEqualTo("llm");
+        assertThat(budget.tokensToday()).isEqualTo(1052);
+        assertThat(limited.explain(metrics, range).analyst().kind()).isEqualTo("llm");
+        assertThat(budget.tokensToday()).isEqualTo(2104);
+
+        Insights third = limited.explain(metrics, range);
+
+        assertThat(server.requests()).hasSize(2);
+        assertThat(third.analyst().kind()).isEqualTo("rules");
+        assertThat(third.analyst().reason()).contains("daily LLM token budget", "2104 of 1500");
+        assertThat(third.observations()).hasSizeBetween(3, 5);
+    }
+
+    @Test
+    void pastTheRateLimitTheRulesAnswerAndNoCallIsMade() {
+        server.reply(new OpenAiWireServer.Content(FAITHFUL), new OpenAiWireServer.Content(FAITHFUL));
+        InsightsEngine limited = engine(new LlmBudget(1, 0, Clock.systemUTC()));
+        Insights.Range range = new Insights.Range(metrics.from(), metrics.to(), null, "utm_source", "v");
+
+        assertThat(limited.explain(metrics, range).analyst().kind()).isEqualTo("llm");
+        Insights second = limited.explain(metrics, range);
+
+        assertThat(server.requests()).hasSize(1);
+        assertThat(second.analyst().kind()).isEqualTo("rules");
+        assertThat(second.analyst().reason()).contains("LLM rate limit", "1 calls per minute");
+    }
+
+    @Test
+    void aRetryOfARejectedAnswerIsACallOfTheBudgetToo() {
+        server.reply(new OpenAiWireServer.Content(INVENTED), new OpenAiWireServer.Content(FAITHFUL));
+        Insights insights = engine(new LlmBudget(1, 0, Clock.systemUTC()))
+                .explain(metrics, new Insights.Range(metrics.from(), metrics.to(), null, "utm_source", "v"));
+
+        assertThat(server.requests()).hasSize(1);
+        assertThat(insights.analyst().kind()).isEqualTo("rules");
+        assertThat(insights.analyst().reason()).contains("LLM rate limit");
+    }
 }

@@ -2,6 +2,7 @@ package io.funnelflow.prediction.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.funnelflow.contract.json.Json;
+import io.funnelflow.service.store.DatabaseUnavailable;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -24,9 +25,18 @@ import java.util.Optional;
 public final class ModelRegistry {
 
     private final DataSource dataSource;
+    private final DataSource queries;
     private final ModelFiles files;
 
     public ModelRegistry(DataSource dataSource, ModelFiles files) {
+        this(dataSource, dataSource, files);
+    }
+
+    /**
+     * @param queries where {@link #recent} reads (the query API's pool)
+     */
+    public ModelRegistry(DataSource dataSource, DataSource queries, ModelFiles files) {
+        this.queries = queries;
         this.dataSource = dataSource;
         this.files = files;
     }
@@ -88,7 +98,7 @@ public final class ModelRegistry {
     public List<ModelCard> recent(int limit) {
         String sql = "SELECT card FROM models ORDER BY trained_at DESC LIMIT ?";
         List<ModelCard> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = queries.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -96,7 +106,9 @@ public final class ModelRegistry {
                 }
             }
             return out;
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
+            throw DatabaseUnavailable.of("could not read the model registry", e);
+        } catch (IOException e) {
             throw new IllegalStateException("could not read the model registry", e);
         }
     }

@@ -149,6 +149,15 @@ public final class LiveScoring {
         return new Batch();
     }
 
+    /**
+     * Forgets what was published for these sessions and every visitor history held (an erased person's are
+     * among them; they are re-read from PostgreSQL when needed).
+     */
+    public void forget(Collection<String> sessionIds) {
+        published.invalidateAll(sessionIds);
+        histories.invalidateAll();
+    }
+
     Prediction predict(SessionSummary s, Prediction previous) {
         SessionHistory.Visit visit = new SessionHistory.Visit(s.visitorId(), s.start());
         History h = histories.get(visit, v -> history.apply(List.of(v)).getOrDefault(v, History.NONE));

@@ -1,9 +1,13 @@
 package io.funnelflow.prediction.scoring;
 
-import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.contract.event.RejectedEvent;
 import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.CommittedConsumer;
+import io.funnelflow.service.TransactionalProducer;
+import io.funnelflow.service.store.Bisection;
+import io.funnelflow.service.store.RejectedRecords;
+import io.funnelflow.service.store.WriteFailure;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,12 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,41 +28,54 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live path: reads session updates (read_committed), scores them, and in one Kafka transaction
  * publishes what changed to {@code funnelflow.predictions} and commits the input offsets, after the
  * same predictions were upserted into PostgreSQL. A failure aborts the transaction and re-reads the
  * batch from the committed offsets; the keyed upserts absorb the repeat.
+ *
+ * <p>The PostgreSQL side follows the writers' policy ({@link WriteFailure}): when PostgreSQL refuses
+ * what a batch holds (reading the visitors' histories or writing the predictions), the batch is bisected
+ * in offset order, each part in its own transaction, and each update refused on its own goes to
+ * {@code funnelflow.events.rejected} (stage {@code prediction}, with PostgreSQL's reason) in a
+ * transaction that also moves the offsets past it, before any later part is written. A session update
+ * that cannot be read goes the same way. An outage (PostgreSQL or Kafka away) sets nothing aside.
  */
 public final class PredictionStream implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictionStream.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, Prediction> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final LiveScoring scoring;
     private final PredictionStore store;
     private final ScoringStats stats;
+    private final String groupId;
     private final Thread thread;
+    private final AtomicLong refused = new AtomicLong();
+    // what this stream last committed per partition (its thread only)
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean running = true;
     private volatile Instant failingSince;
+    private volatile String lastFailure;
     private volatile String fatal;
+
+    /** A failure of the Kafka half of a batch: never a refusal of what it holds. */
+    private static final class KafkaStepFailed extends RuntimeException {
+        KafkaStepFailed(RuntimeException cause) {
+            super(cause.toString(), cause);
+        }
+    }
 
     public PredictionStream(String bootstrap, String groupId, LiveScoring scoring, PredictionStore store, ScoringStats stats) {
         this.scoring = scoring;
         this.store = store;
         this.stats = stats;
+        this.groupId = groupId;
         this.consumer = CommittedConsumer.create(bootstrap, groupId, 2000, 50);
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-" + UUID.randomUUID());
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        producerConfig.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
-        producerConfig.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), Topics.PREDICTIONS.valueSerde().serializer());
+        this.producer = TransactionalProducer.create(bootstrap, groupId);
         this.thread = new Thread(this, "prediction-stream");
     }
 
@@ -84,32 +99,57 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         return new KafkaClientMetrics(producer);
     }
 
+    /** The consumer group whose committed offsets say how far the stream has come. */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Session updates PostgreSQL refused (or that could not be read), sent to the rejected topic since start. */
+    public long refused() {
+        return refused.get();
+    }
+
     @Override
     public void run() {
         long backoff = 200;
+        boolean rewind = false;
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
                 try {
-                    process(records);
+                    if (rewind) {
+                        CommittedConsumer.rewind(consumer, consumer.assignment());
+                        rewind = false;
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        CommittedConsumer.commitIdlePositions(consumer, committed);
+                        continue;
+                    }
+                    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
+                    records.forEach(all::add);
+                    Bisection.write(all, this::process, PredictionStream::classify, this::deadLetter);
                     backoff = 200;
+                    failingSince = null;
+                    lastFailure = null;
                 } catch (WakeupException e) {
                     throw e;
-                } catch (RuntimeException e) {
+                } catch (Exception | AssertionError e) {
+                    // (pgjdbc asserts when a connection is closed under a batch: a failure like any other)
+                    if (!running) {
+                        break;
+                    }
                     if (failingSince == null) {
                         failingSince = Instant.now();
                     }
+                    Throwable cause = e instanceof KafkaStepFailed ? e.getCause() : e;
+                    lastFailure = cause.toString();
                     if (!abort()) {
-                        fatal = "the prediction producer cannot continue: " + e;
-                        LOG.error("stopping the prediction stream: {}", fatal, e);
+                        fatal = "the prediction producer cannot continue: " + cause;
+                        LOG.error("stopping the prediction stream: {}", fatal, cause);
                         return;
                     }
-                    LOG.error("could not score a batch of {} session updates; retrying from the last commit in {} ms",
-                            records.count(), backoff, e);
-                    CommittedConsumer.rewind(consumer, records.partitions());
+                    LOG.error("could not score a batch of session updates; retrying from the last commit in {} ms", backoff, cause);
+                    rewind = true;
                     sleep(backoff);
                     backoff = Math.min(10_000, backoff * 2);
                 }
@@ -124,9 +164,14 @@ public final class PredictionStream implements Runnable, AutoCloseable {
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> records) {
+    static WriteFailure.Kind classify(Exception e) {
+        return e instanceof KafkaStepFailed ? WriteFailure.Kind.RETRY : WriteFailure.classify(e);
+    }
+
+    /** Scores some session updates, writes the predictions, publishes them and commits past the updates. */
+    private void process(List<ConsumerRecord<String, byte[]>> records) {
         LiveScoring.Batch batch = scoring.batch();
-        List<SessionSummary> updates = new ArrayList<>(records.count());
+        List<SessionSummary> updates = new ArrayList<>(records.size());
         List<String> removals = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             if (r.value() == null) {
@@ -134,11 +179,8 @@ public final class PredictionStream implements Runnable, AutoCloseable {
                 removals.add(r.key());
                 continue;
             }
-            try {
-                updates.add(Topics.SESSIONS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-            } catch (RuntimeException e) {
-                LOG.error("skipping an unreadable session update at {}-{}@{}", r.topic(), r.partition(), r.offset(), e);
-            }
+            // a record that cannot be read is refused like one PostgreSQL refuses: bisected and set aside
+            updates.add(Topics.SESSIONS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
         }
         long prefetchStarted = System.nanoTime();
         batch.prefetch(updates.stream().filter(java.util.Objects::nonNull).toList());
@@ -155,20 +197,50 @@ public final class PredictionStream implements Runnable, AutoCloseable {
             stats.scored(System.nanoTime() - started + prefetchShare);
         }
         store.write(batch.rows(), batch.removed());
-        producer.beginTransaction();
-        for (LiveScoring.Outgoing out : batch.outgoing()) {
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), out.sessionId(), out.prediction()));
+        try {
+            producer.beginTransaction();
+            for (LiveScoring.Outgoing out : batch.outgoing()) {
+                producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), out.sessionId(),
+                        Topics.PREDICTIONS.valueSerde().serializer().serialize(Topics.PREDICTIONS.name(), out.prediction())));
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(records);
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        } catch (RuntimeException e) {
+            throw new KafkaStepFailed(e);
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-        }
-        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-        producer.commitTransaction();
         batch.commit();
         stats.batch(batch.publishedPredictions());
         failingSince = null;
+    }
+
+    /** A refused update to the rejected topic, and the offsets past it, in one transaction. */
+    private void deadLetter(Bisection.Refused<ConsumerRecord<String, byte[]>> r) {
+        ConsumerRecord<String, byte[]> record = r.item();
+        String reason = WriteFailure.reason(r.failure());
+        LOG.warn("refused session update {}-{}@{} (session {}); sending it to {}: {}", record.topic(), record.partition(),
+                record.offset(), record.key(), Topics.EVENTS_REJECTED.name(), reason);
+        try {
+            producer.beginTransaction();
+            producer.send(RejectedRecords.toProduce(RejectedEvent.STAGE_PREDICTION, record, reason));
+            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(List.of(record));
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+        } catch (RuntimeException e) {
+            throw new KafkaStepFailed(e);
+        }
+        refused.incrementAndGet();
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
     }
 
     /** Aborts the open transaction, if any; false when the producer is in a fatal state (e.g. fenced). */
@@ -187,6 +259,11 @@ public final class PredictionStream implements Runnable, AutoCloseable {
     /** Since when batches have been failing (null while they go through). */
     public Instant failingSince() {
         return failingSince;
+    }
+
+    /** Why the last batch failed, while batches fail. */
+    public String lastFailure() {
+        return lastFailure;
     }
 
     /** Why the stream stopped for good, if it did. */

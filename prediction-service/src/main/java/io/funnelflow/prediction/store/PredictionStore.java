@@ -3,6 +3,7 @@ package io.funnelflow.prediction.store;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.funnelflow.contract.prediction.Prediction;
+import io.funnelflow.service.store.DatabaseUnavailable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -24,9 +25,15 @@ import java.util.Map;
 public final class PredictionStore {
 
     private final DataSource dataSource;
+    private final DataSource queries;
 
-    public PredictionStore(DataSource dataSource) {
+    /**
+     * @param dataSource the live stream's writes
+     * @param queries    the reports' reads: their own small pool with a statement timeout
+     */
+    public PredictionStore(DataSource dataSource, DataSource queries) {
         this.dataSource = dataSource;
+        this.queries = queries;
     }
 
     /** A published prediction with the session facts it is filed under. */
@@ -200,7 +207,7 @@ public final class PredictionStore {
     }
 
     private List<Object[]> query(String sql, Instant from, Instant to, int columns) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = queries.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(from));
             ps.setTimestamp(2, Timestamp.from(to));
             List<Object[]> out = new ArrayList<>();
@@ -216,7 +223,7 @@ public final class PredictionStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not query predictions", e);
+            throw DatabaseUnavailable.of("could not query predictions", e);
         }
     }
 

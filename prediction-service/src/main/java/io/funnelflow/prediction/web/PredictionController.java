@@ -201,15 +201,15 @@ public class PredictionController {
                 predictions.incentives(range[0], range[1]));
     }
 
-    /** [from, to): explicit instants, or the last {@code hours}, or the last 30 days. */
+    /** [from, to): explicit instants, or the last {@code hours}, or the last 30 days; at most {@link #MAX_HOURS} long. */
     Instant[] range(String from, String to, Integer hours) {
         Instant end = to == null ? clock.instant() : instant("to", to);
         Instant start;
         if (from != null) {
             start = instant("from", from);
         } else if (hours != null) {
-            if (hours < 1) {
-                throw new BadFieldException("hours", "must be 1 or more");
+            if (hours < 1 || hours > MAX_HOURS) {
+                throw new BadFieldException("hours", "must be between 1 and " + MAX_HOURS);
             }
             start = end.minus(Duration.ofHours(hours));
         } else {
@@ -217,6 +217,9 @@ public class PredictionController {
         }
         if (!start.isBefore(end)) {
             throw new BadFieldException("from", "must be before to");
+        }
+        if (Duration.between(start, end).compareTo(Duration.ofHours(MAX_HOURS)) > 0) {
+            throw new BadFieldException("from", "the range may cover at most " + MAX_HOURS + " hours (three years)");
         }
         return new Instant[]{start, end};
     }

@@ -1,5 +1,8 @@
 package io.funnelflow.service.security;
 
+import io.funnelflow.contract.credential.Credential;
+import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.service.TopicFollower;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -31,11 +34,11 @@ public class SecurityBeans {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "funnelflow.security.credentials.bootstrap", pattern = ".+")
-    CredentialFollower follower(Credentials credentials,
-                                          @Value("${funnelflow.security.credentials.bootstrap:}") String bootstrap,
-                                          @Value("${funnelflow.security.credentials.load-timeout:15s}") Duration timeout)
+    TopicFollower<Credential> follower(Credentials credentials,
+                                       @Value("${funnelflow.security.credentials.bootstrap:}") String bootstrap,
+                                       @Value("${funnelflow.security.credentials.load-timeout:15s}") Duration timeout)
             throws InterruptedException {
-        CredentialFollower follower = new CredentialFollower(credentials, bootstrap);
+        TopicFollower<Credential> follower = new TopicFollower<>(Topics.CREDENTIALS, credentials::apply, bootstrap, "credentials-follower");
         follower.start();
         if (!follower.awaitLoaded(timeout)) {
             LOG.warn("The stored credentials could not be read from {} within {} s; going on with those of the environment",

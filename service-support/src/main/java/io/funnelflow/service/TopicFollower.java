@@ -1,7 +1,6 @@
-package io.funnelflow.service.security;
+package io.funnelflow.service;
 
-import io.funnelflow.contract.credential.Credential;
-import io.funnelflow.contract.topic.Topics;
+import io.funnelflow.contract.topic.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,30 +15,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
- * Reads {@code funnelflow.credentials} from its beginning into {@link Credentials} and then follows it,
- * so that a token created or revoked anywhere is known here within a poll (well under a second). Every
- * instance of every service reads the whole topic (no consumer group): the set is small and each
- * instance needs all of it. While Kafka is away the last known set keeps working.
+ * Reads a small compacted topic from its beginning into memory and then follows it, so that a change made
+ * anywhere is known here within a poll (well under a second): the credentials every service checks, the
+ * suppression list ingest applies. Every instance of every service reads the whole topic (no consumer
+ * group): the set is small and each instance needs all of it. While Kafka is away the last known state
+ * keeps working.
  */
-public final class CredentialFollower implements AutoCloseable {
+public final class TopicFollower<V> implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CredentialFollower.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
     private static final Duration POLL = Duration.ofMillis(250);
 
-    private final Credentials credentials;
+    private final Topic<String, V> topic;
+    private final BiConsumer<String, V> apply;
     private final String bootstrap;
+    private final String clientId;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
-    private volatile KafkaConsumer<String, Credential> consumer;
+    private volatile KafkaConsumer<String, V> consumer;
     private volatile boolean running = true;
 
-    public CredentialFollower(Credentials credentials, String bootstrap) {
-        this.credentials = credentials;
+    /**
+     * @param apply    takes each record: key and value, or {@code null} for a tombstone
+     * @param clientId names the consumer and its thread
+     */
+    public TopicFollower(Topic<String, V> topic, BiConsumer<String, V> apply, String bootstrap, String clientId) {
+        this.topic = topic;
+        this.apply = apply;
         this.bootstrap = bootstrap;
-        this.thread = new Thread(this::run, "credentials-follower");
+        this.clientId = clientId;
+        this.thread = new Thread(this::run, clientId);
         this.thread.setDaemon(true);
     }
 
@@ -47,7 +56,7 @@ public final class CredentialFollower implements AutoCloseable {
         thread.start();
     }
 
-    /** Waits until every credential that existed at start has been read; false when that took longer than {@code timeout}. */
+    /** Waits until every record that existed at start has been read; false when that took longer than {@code timeout}. */
     public boolean awaitLoaded(Duration timeout) throws InterruptedException {
         return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -58,21 +67,21 @@ public final class CredentialFollower implements AutoCloseable {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, Credential> c = new KafkaConsumer<>(Map.of(
+            try (KafkaConsumer<String, V> c = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "credentials-follower",
+                    ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
                     ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000),
-                    Topics.CREDENTIALS.keySerde().deserializer(), Topics.CREDENTIALS.valueSerde().deserializer())) {
+                    topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
                 consumer = c;
                 follow(c);
             } catch (WakeupException e) {
                 // closing
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.warn("Reading {} failed ({}); the credentials known so far stay valid, retrying", Topics.CREDENTIALS, e.toString());
+                    LOG.warn("Reading {} failed ({}); what is known of it so far stays in force, retrying", topic, e.toString());
                     pause();
                 }
             } finally {
@@ -81,10 +90,10 @@ public final class CredentialFollower implements AutoCloseable {
         }
     }
 
-    private void follow(KafkaConsumer<String, Credential> c) {
-        List<PartitionInfo> infos = c.partitionsFor(Topics.CREDENTIALS.name(), Duration.ofSeconds(5));
+    private void follow(KafkaConsumer<String, V> c) {
+        List<PartitionInfo> infos = c.partitionsFor(topic.name(), Duration.ofSeconds(5));
         if (infos == null || infos.isEmpty()) {
-            LOG.warn("Topic {} does not exist yet; only the credentials of the environment are valid", Topics.CREDENTIALS);
+            LOG.warn("Topic {} does not exist yet; it holds nothing until it does", topic);
             loaded.countDown();
             pause();
             return;
@@ -94,8 +103,8 @@ public final class CredentialFollower implements AutoCloseable {
         c.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = c.endOffsets(partitions);
         while (running) {
-            for (ConsumerRecord<String, Credential> r : c.poll(POLL)) {
-                credentials.apply(r.key(), r.value());
+            for (ConsumerRecord<String, V> r : c.poll(POLL)) {
+                apply.accept(r.key(), r.value());
             }
             if (loaded.getCount() > 0 && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
                 loaded.countDown();
@@ -116,7 +125,7 @@ public final class CredentialFollower implements AutoCloseable {
     public void close() {
         running = false;
         closing.countDown();
-        KafkaConsumer<String, Credential> c = consumer;
+        KafkaConsumer<String, V> c = consumer;
         if (c != null) {
             c.wakeup();
         }
