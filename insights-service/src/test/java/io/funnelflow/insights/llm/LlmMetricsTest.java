@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.insights.Funnels;
 import io.funnelflow.insights.metrics.Metrics;
+import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.metrics.DashboardAssertions;
 import io.funnelflow.testing.metrics.Scrape;
 import io.micronaut.context.ApplicationContext;
@@ -39,7 +40,9 @@ class LlmMetricsTest {
         llm = new OpenAiWireServer(MODEL);
         server = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
                 "micronaut.http.services.aggregator.url", "http://127.0.0.1:9",
-                "funnelflow.llm.base-url", llm.baseUrl(), "funnelflow.llm.model", MODEL, "funnelflow.llm.max-retries", 0));
+                "funnelflow.llm.base-url", llm.baseUrl(), "funnelflow.llm.model", MODEL, "funnelflow.llm.max-retries", 0,
+                // a unit test: the token of the environment only (TestAccess's, which Scrape asks with), no broker to follow
+                "funnelflow.security.api-tokens", TestAccess.ADMIN_TOKEN, "funnelflow.security.credentials.bootstrap", ""));
     }
 
     @AfterAll
@@ -52,6 +55,7 @@ class LlmMetricsTest {
         ObjectNode body = Json.mapper().createObjectNode();
         body.set("metrics", Json.mapper().readTree(Json.mapper().writerFor(Metrics.class).writeValueAsString(metrics)));
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.getURL() + "/api/insights")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestAccess.ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
