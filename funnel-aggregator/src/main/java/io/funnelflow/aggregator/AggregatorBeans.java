@@ -9,6 +9,7 @@ import io.funnelflow.aggregator.query.FunnelHistory;
 import io.funnelflow.aggregator.query.FunnelQuery;
 import io.funnelflow.aggregator.query.FunnelStore;
 import io.funnelflow.aggregator.query.SessionQuery;
+import io.funnelflow.aggregator.store.Freshness;
 import io.funnelflow.aggregator.store.PostgresSink;
 import io.funnelflow.aggregator.store.SinkWriter;
 import io.funnelflow.aggregator.stream.StreamSettings;
@@ -16,7 +17,12 @@ import io.funnelflow.aggregator.stream.StreamsLifecycle;
 import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.event.MetadataSettings;
 import io.funnelflow.service.health.GroupProgress;
+import io.funnelflow.service.metrics.ConsumerLagMeters;
+import io.funnelflow.service.metrics.KafkaMeters;
 import io.funnelflow.service.security.ServiceToken;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -124,7 +130,7 @@ public class AggregatorBeans {
     FunnelHistory funnelHistory(DataSource dataSource, @Named("query") DataSource queries, FunnelStore store,
                                 @Named("aggregator") Admin admin,
                                 @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
-        return new FunnelHistory(dataSource, queries, store, admin, applicationId + "-postgres-sink");
+        return new FunnelHistory(dataSource, queries, store, admin, sinkGroup(applicationId));
     }
 
     @Context
@@ -136,11 +142,12 @@ public class AggregatorBeans {
                              @Value("${funnelflow.data-dir:}") String dataDir,
                              @Value("${funnelflow.aggregator.stream-threads:1}") int threads,
                              @Property(name = "funnelflow.aggregator.streams") @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
-                             @Nullable Map<String, Object> overrides) {
+                             @Nullable Map<String, Object> overrides, KafkaMeters meters) {
         Path state = !stateDir.isBlank() ? Path.of(stateDir)
                 : Path.of(dataDir.isBlank() ? System.getProperty("java.io.tmpdir") + "/funnelflow" : dataDir, "aggregator-state");
         StreamsLifecycle streams = new StreamsLifecycle(bootstrap, applicationId, state, settings, threads,
                 overrides == null ? Map.of() : overrides);
+        meters.bind(streams.meters());
         streams.start();
         return streams;
     }
@@ -169,11 +176,46 @@ public class AggregatorBeans {
     PostgresSink sink(DataSource dataSource, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                       @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
                       @Value("${funnelflow.aggregator.sink.max-backoff:30s}") Duration maxBackoff,
-                      LiveStream live) {
-        PostgresSink sink = new PostgresSink(bootstrap, applicationId + "-postgres-sink", new SinkWriter(dataSource),
-                live::onDataWritten, maxBackoff);
+                      LiveStream live, Freshness freshness, KafkaMeters meters) {
+        PostgresSink sink = new PostgresSink(bootstrap, sinkGroup(applicationId), new SinkWriter(dataSource), batch -> {
+            live.onDataWritten();
+            freshness.written(batch);
+        }, maxBackoff);
+        meters.bind(sink.meters());
         sink.start();
         return sink;
+    }
+
+    static String sinkGroup(String applicationId) {
+        return applicationId + "-postgres-sink";
+    }
+
+    // ---- what /metrics shows besides the JVM, HTTP and Kafka's own metrics: lag and freshness ----------
+
+    @Singleton
+    Freshness freshness(MeterRegistry registry) {
+        return new Freshness(registry, Clock.systemUTC());
+    }
+
+    /** The stream's lag on its input and the sink's on the stream's output. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ConsumerLagMeters consumerLag(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                  @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
+                                  @Value("${funnelflow.metrics.lag-interval:15s}") Duration every) {
+        return new ConsumerLagMeters(bootstrap, Map.of(applicationId, List.of(Topics.EVENTS.name()),
+                sinkGroup(applicationId), PostgresSink.TOPICS), every);
+    }
+
+    /** {@code funnelflow_aggregator_sink_lag_records}: what the stream has committed and PostgreSQL does not have yet. */
+    @Singleton
+    @Named("sink-lag")
+    MeterBinder sinkLag(ConsumerLagMeters lag,
+                        @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId) {
+        String group = sinkGroup(applicationId);
+        return registry -> Gauge.builder("funnelflow.aggregator.sink.lag", lag, l -> l.total(group))
+                .description("records of the stream's output not yet written to PostgreSQL")
+                .baseUnit("records").register(registry);
     }
 
     @Singleton
@@ -194,9 +236,10 @@ public class AggregatorBeans {
     LiveConsumer liveConsumer(LiveFeed feed, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
                               @Value("${funnelflow.aggregator.application-id:funnelflow-aggregator}") String applicationId,
                               @Value("${funnelflow.dashboard.live-lookback:30m}") Duration lookback,
-                              @Value("${funnelflow.dashboard.live-sessions:50}") int capacity) {
+                              @Value("${funnelflow.dashboard.live-sessions:50}") int capacity, KafkaMeters meters) {
         // a busy shop fills the feed from the last seconds: the newest records of each partition suffice
         LiveConsumer consumer = new LiveConsumer(bootstrap, applicationId + "-live", feed, lookback, capacity * 20, Clock.systemUTC());
+        meters.bind(consumer.meters());
         consumer.start();
         return consumer;
     }

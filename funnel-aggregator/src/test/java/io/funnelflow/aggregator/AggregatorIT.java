@@ -10,6 +10,8 @@ import io.funnelflow.launcher.Ports;
 import io.funnelflow.launcher.ServiceProcess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.metrics.DashboardAssertions;
+import io.funnelflow.testing.metrics.Scrape;
 import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -103,6 +105,7 @@ class AggregatorIT {
         props.put("funnelflow.aggregator.state-dir", stateDir.toString());
         props.put("funnelflow.aggregator.late-after", "2m");
         props.put("funnelflow.aggregator.timeline-delay", "1s");
+        props.put("funnelflow.metrics.lag-interval", "1s");
         props.putAll(TestAccess.properties());
         return ApplicationContext.run(EmbeddedServer.class, props);
     }
@@ -324,6 +327,32 @@ class AggregatorIT {
 
     @Test
     @Order(7)
+    void metricsShowFreshnessLagAndKafkasOwnSeriesAfterTheTraffic() {
+        String base = "http://127.0.0.1:" + aggregator.getPort();
+        // every unique event the sink committed since the (re)start is in the freshness histogram
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape scrape = Scrape.of(base);
+            assertThat(scrape.value("funnelflow_aggregator_freshness_seconds_count")).isPositive();
+            assertThat(scrape.samples("funnelflow_aggregator_freshness_seconds_bucket")).extracting(b -> b.labels().get("le"))
+                    .contains("1.0", "60.0", "+Inf");
+            // the lag of the stream on its input and of the sink on the stream's output, once asked of the brokers
+            assertThat(scrape.value("funnelflow_consumer_lag_records", "group", APP_ID, "topic", Topics.EVENTS.name()))
+                    .isFinite().isGreaterThanOrEqualTo(0);
+            assertThat(scrape.value("funnelflow_aggregator_sink_lag_records")).isFinite().isGreaterThanOrEqualTo(0);
+        });
+        Scrape scrape = Scrape.of(base);
+        // Kafka Streams' own metrics (threads, tasks, stores and the topology's sensors) and the consumers'
+        assertThat(scrape.hasSeriesStartingWith("kafka_stream_thread_")).as("Kafka Streams thread metrics").isTrue();
+        assertThat(scrape.value("kafka_consumer_fetch_manager_records_consumed_total", "client_id", APP_ID + "-postgres-sink"))
+                .isPositive();
+        assertThat(scrape.value("http_server_requests_seconds_count", "uri", "/api/funnel")).isPositive();
+        assertThat(scrape.value("jvm_memory_used_bytes", "service", "funnel-aggregator")).isPositive();
+        DashboardAssertions.assertEverySeriesOfTheDashboardIsExported(scrape, "funnelflow_aggregator_", "funnelflow_consumer_",
+                "kafka_stream_", "http_server_", "jvm_");
+    }
+
+    @Test
+    @Order(8)
     void everyFunnelModeCountAndBreakdownEqualsTheReferenceOverTheStoredSessions() throws Exception {
         for (String name : List.of("default", "cart-to-buy")) {
             FunnelDefinition funnel = name.equals("default") ? FunnelDefinition.DEFAULT

@@ -14,6 +14,7 @@ import io.funnelflow.launcher.Ports;
 import io.funnelflow.testing.RouteAccess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.docs.ApiDocsAssertions;
 import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.context.ApplicationContext;
@@ -742,5 +743,12 @@ class DashboardIT {
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
+    @Test
+    void theApiDocumentNamesEveryRouteAndItsUiIsServedFromHere() throws Exception {
+        JsonNode document = ApiDocsAssertions.assertEveryRouteIsDocumented(aggregator);
+        assertThat(document.path("info").path("title").asText()).isEqualTo("FunnelFlow funnel-aggregator");
+        ApiDocsAssertions.assertTheUiIsServedFromLocalAssets(aggregator);
     }
 }

@@ -9,6 +9,8 @@ import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.ingest.privacy.SuppressionList;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.TopicReader;
+import io.funnelflow.testing.metrics.DashboardAssertions;
+import io.funnelflow.testing.metrics.Scrape;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -175,6 +177,34 @@ class IngestIT {
         assertThat(batch.path("rejected").get(0).path("field").asText()).isEqualTo("revenue");
         assertThat(batch.path("rejected").get(1).path("index").asInt()).isEqualTo(1);
         assertThat(eventsOf(session)).isEmpty();
+    }
+
+    @Test
+    void metricsCountWhatWasAcceptedAndRefusedBesideTheJvmHttpAndProducerSeries() throws Exception {
+        Scrape before = Scrape.of(server.url(""));
+        String session = session();
+        HttpResponse<String> r = server.post("/api/batch", """
+                {"events":[
+                  {"event_id":"%1$s-0","event_type":"page_view","session_id":"%1$s"},
+                  {"event_id":"%1$s-1","event_type":"product_view","session_id":"%1$s"},
+                  {"event_id":"%1$s-2","event_type":"product_view","session_id":"%1$s","price":-1}
+                ]}""".formatted(session));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+        server.post("/api/track", "{\"event_type\": oops}");
+
+        Scrape after = Scrape.of(server.url(""));
+        assertThat(after.value("funnelflow_ingest_events_accepted_total") - before.value("funnelflow_ingest_events_accepted_total"))
+                .isEqualTo(2);
+        assertThat(after.value("funnelflow_ingest_events_rejected_total", "field", "price")
+                - before.samples("funnelflow_ingest_events_rejected_total", "field", "price").stream().mapToDouble(Scrape.Sample::value).sum())
+                .isEqualTo(1);
+        assertThat(after.value("funnelflow_ingest_requests_refused_total", "reason", "invalid_body")).isPositive();
+        // the HTTP server records a request as its answer completes, which may be just after the client has it
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Scrape.of(server.url(""))
+                .value("http_server_requests_seconds_count", "uri", "/api/batch", "status", "207")).isPositive());
+        assertThat(after.value("jvm_memory_used_bytes", "service", "ingest-service")).isPositive();
+        assertThat(after.value("kafka_producer_record_send_total")).isGreaterThanOrEqualTo(2);
+        DashboardAssertions.assertEverySeriesOfTheDashboardIsExported(after, "funnelflow_ingest_", "kafka_producer_");
     }
 
     @Test

@@ -35,6 +35,10 @@ final class IngestServer implements AutoCloseable {
         server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
+    EmbeddedServer embedded() {
+        return server;
+    }
+
     ApplicationContext context() {
         return server.getApplicationContext();
     }

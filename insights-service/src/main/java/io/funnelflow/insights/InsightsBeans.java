@@ -2,12 +2,14 @@ package io.funnelflow.insights;
 
 import io.funnelflow.insights.analyst.InsightsEngine;
 import io.funnelflow.insights.llm.ChatModels;
-import io.funnelflow.insights.llm.LlmBudget;
 import io.funnelflow.insights.llm.LlmAnalyst;
+import io.funnelflow.insights.llm.LlmBudget;
+import io.funnelflow.insights.llm.LlmMeters;
 import io.funnelflow.insights.llm.LlmSettings;
 import io.funnelflow.insights.llm.Prompts;
 import io.funnelflow.insights.metrics.AggregatorClient;
 import io.funnelflow.insights.metrics.AggregatorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Wires the plain classes: the LLM (when one is configured), the engine, the aggregator source. */
@@ -42,10 +45,11 @@ public class InsightsBeans {
     }
 
     @Singleton
-    InsightsEngine insightsEngine(LlmSettings settings, LlmBudget budget) {
+    InsightsEngine insightsEngine(LlmSettings settings, LlmBudget budget, MeterRegistry registry) {
         Optional<LlmAnalyst> llm = Optional.empty();
         if (settings.configured()) {
-            llm = Optional.of(new LlmAnalyst(ChatModels.create(settings), settings, Prompts.current(), budget));
+            llm = Optional.of(new LlmAnalyst(ChatModels.create(settings, List.of(new LlmMeters(registry, settings))),
+                    settings, Prompts.current(), budget));
             LOG.info("Insights are written by {} model {} at {} (prompt {}), checked against the computed facts",
                     settings.provider(), settings.model(), settings.baseUrl() == null || settings.baseUrl().isBlank()
                             ? "the provider's endpoint" : settings.baseUrl(), Prompts.VERSION);

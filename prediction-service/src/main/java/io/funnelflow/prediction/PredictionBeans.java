@@ -1,5 +1,6 @@
 package io.funnelflow.prediction;
 
+import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.prediction.incentive.IncentiveRules;
 import io.funnelflow.prediction.model.ModelFiles;
 import io.funnelflow.prediction.model.ModelRegistry;
@@ -12,8 +13,10 @@ import io.funnelflow.prediction.scoring.Scorer;
 import io.funnelflow.prediction.scoring.ScoringStats;
 import io.funnelflow.prediction.store.PredictionStore;
 import io.funnelflow.prediction.store.SessionHistory;
-import io.funnelflow.contract.topic.Topics;
 import io.funnelflow.service.health.GroupProgress;
+import io.funnelflow.service.metrics.ConsumerLagMeters;
+import io.funnelflow.service.metrics.KafkaMeters;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -146,8 +149,11 @@ public class PredictionBeans {
     @Bean(preDestroy = "close")
     PredictionStream predictionStream(ModelService models, LiveScoring scoring, PredictionStore store,
                                       ScoringStats stats, @Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                                      @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId) {
+                                      @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
+                                      KafkaMeters meters) {
         PredictionStream stream = new PredictionStream(bootstrap, groupId, scoring, store, stats);
+        meters.bind(stream.consumerMeters());
+        meters.bind(stream.producerMeters());
         stream.start();
         return stream;
     }
@@ -160,5 +166,22 @@ public class PredictionBeans {
                                      @Value("${funnelflow.prediction.health.stall-after:60s}") Duration stallAfter) {
         return new GroupProgress(bootstrap, stream.groupId(), List.of(Topics.SESSIONS.name()), topic -> false, stallAfter,
                 Clock.systemUTC()).start();
+    }
+
+    // ---- what /metrics shows besides the JVM and HTTP -----------------------------------------------
+
+    @Singleton
+    @Named("prediction")
+    MeterBinder predictionMeters(Scorer scorer, ScoringStats stats) {
+        return new PredictionMeters(scorer, stats);
+    }
+
+    /** How far the scoring is behind the session updates. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ConsumerLagMeters consumerLag(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
+                                  @Value("${funnelflow.prediction.group-id:funnelflow-prediction}") String groupId,
+                                  @Value("${funnelflow.metrics.lag-interval:15s}") Duration every) {
+        return new ConsumerLagMeters(bootstrap, Map.of(groupId, List.of(Topics.SESSIONS.name())), every);
     }
 }

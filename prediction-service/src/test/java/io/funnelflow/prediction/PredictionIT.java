@@ -13,6 +13,8 @@ import io.funnelflow.prediction.store.SessionHistory;
 import io.funnelflow.testing.RouteAccess;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.metrics.DashboardAssertions;
+import io.funnelflow.testing.metrics.Scrape;
 import io.funnelflow.testing.TestAccess;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -416,6 +418,24 @@ class PredictionIT {
         probeBeforeRestart = Json.mapper().readTree(ok.body());
         assertThat(probeBeforeRestart.get("model").asText()).isEqualTo("trained");
         assertThat(probeBeforeRestart.get("model_version").asText()).isEqualTo(trainedVersion);
+    }
+
+    /** Before the restart of order 6: the service that trained and scored the live sessions. */
+    @Test
+    @Order(4)
+    void metricsShowTheServedModelsAucAndWhatWasScoredAndPublished() throws Exception {
+        double auc = get("/api/model").get("served").get("auc").asDouble();
+        Scrape scrape = Scrape.of(prediction.getURL().toString());
+        assertThat(scrape.value("funnelflow_prediction_model_auc", "service", "prediction-service")).isEqualTo(auc);
+        double published = scrape.value("funnelflow_prediction_predictions_published_total");
+        assertThat(published).isPositive();
+        assertThat(scrape.value("funnelflow_prediction_sessions_scored_total")).isGreaterThanOrEqualTo(published);
+        assertThat(scrape.value("funnelflow_consumer_lag_records", "group", "funnelflow-prediction", "topic", Topics.SESSIONS.name()))
+                .isFinite().isGreaterThanOrEqualTo(0);
+        assertThat(scrape.value("kafka_producer_record_send_total")).isGreaterThanOrEqualTo(published);
+        assertThat(scrape.value("kafka_consumer_fetch_manager_records_consumed_total")).isPositive();
+        assertThat(scrape.value("http_server_requests_seconds_count", "uri", "/api/model/train")).isPositive();
+        DashboardAssertions.assertEverySeriesOfTheDashboardIsExported(scrape, "funnelflow_prediction_");
     }
 
     /** Seed 002's three documented calls, sent exactly as documented, answered with the documented fields. */

@@ -3,6 +3,7 @@ package io.funnelflow.aggregator.live;
 import io.funnelflow.contract.prediction.Prediction;
 import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.topic.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -77,6 +78,11 @@ public final class LiveConsumer implements Runnable, AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this, "live-feed");
         this.thread.setDaemon(true);
+    }
+
+    /** The live feed consumer's own metrics, for {@code /metrics}; close it with the consumer. */
+    public KafkaClientMetrics meters() {
+        return new KafkaClientMetrics(consumer);
     }
 
     public void start() {

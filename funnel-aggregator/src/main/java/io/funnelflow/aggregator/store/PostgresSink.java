@@ -11,6 +11,7 @@ import io.funnelflow.service.TransactionalProducer;
 import io.funnelflow.service.store.Bisection;
 import io.funnelflow.service.store.RejectedRecords;
 import io.funnelflow.service.store.WriteFailure;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Carries the aggregator's committed output into PostgreSQL: a read_committed consumer of the unique
@@ -61,7 +63,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private final SinkWriter writer;
     private final AtomicReference<Instant> lastWrite = new AtomicReference<>();
     private final AtomicLong refused = new AtomicLong();
-    private final Runnable afterWrite;
+    private final Consumer<SinkBatch> afterWrite;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Instant failingSince;
@@ -72,16 +74,16 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private final Thread thread;
 
     /**
-     * @param afterWrite told after each batch has been committed to PostgreSQL (on the sink's thread)
+     * @param afterWrite told of each batch after it has been committed to PostgreSQL (on the sink's thread)
      */
-    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite) {
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Consumer<SinkBatch> afterWrite) {
         this(bootstrap, groupId, writer, afterWrite, Duration.ofMillis(MAX_BACKOFF_MS));
     }
 
     /**
      * @param maxBackoff the longest wait between two attempts at a failing batch
      */
-    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Runnable afterWrite, Duration maxBackoff) {
+    public PostgresSink(String bootstrap, String groupId, SinkWriter writer, Consumer<SinkBatch> afterWrite, Duration maxBackoff) {
         this.maxBackoffMs = Math.max(FIRST_BACKOFF_MS, maxBackoff.toMillis());
         this.bootstrap = bootstrap;
         this.groupId = groupId;
@@ -123,6 +125,11 @@ public final class PostgresSink implements Runnable, AutoCloseable {
 
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    /** The sink consumer's own metrics (fetch rate, lag, commit latency), for {@code /metrics}; close it with the sink. */
+    public KafkaClientMetrics meters() {
+        return new KafkaClientMetrics(consumer);
     }
 
     @Override
@@ -184,8 +191,13 @@ public final class PostgresSink implements Runnable, AutoCloseable {
     private void store(ConsumerRecords<String, byte[]> records) throws Exception {
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
         records.forEach(all::add);
-        List<Bisection.Refused<ConsumerRecord<String, byte[]>>> refusedRecords =
-                Bisection.write(all, part -> writer.write(batchOf(part)));
+        // what went into PostgreSQL, told to afterWrite once its offsets are committed too
+        List<SinkBatch> written = new ArrayList<>();
+        List<Bisection.Refused<ConsumerRecord<String, byte[]>>> refusedRecords = Bisection.write(all, part -> {
+            SinkBatch batch = batchOf(part);
+            writer.write(batch);
+            written.add(batch);
+        });
         if (refusedRecords.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
@@ -197,7 +209,7 @@ public final class PostgresSink implements Runnable, AutoCloseable {
             deadLetter(refusedRecords, records);
         }
         lastWrite.set(Instant.now());
-        afterWrite.run();
+        written.forEach(afterWrite);
     }
 
     /** The refused records to the rejected topic and the poll's offsets, in one Kafka transaction. */

@@ -7,6 +7,7 @@ import io.funnelflow.contract.session.SessionSummary;
 import io.funnelflow.contract.session.SessionTimeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ public final class SinkBatch {
     public SinkBatch late(LateEvent e) {
         late.add(e);
         return this;
+    }
+
+    /** The unique events of the batch (late ones among them), in the order read. */
+    public List<TrackedEvent> events() {
+        return Collections.unmodifiableList(events);
     }
 
     public boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.funnelflow.aggregator.stream;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -56,6 +57,14 @@ public final class StreamsLifecycle implements AutoCloseable {
 
     public void start() {
         streams.start();
+    }
+
+    /**
+     * Kafka Streams' own metrics (its threads, tasks, stores, clients, and every sensor the topology adds),
+     * for {@code /metrics}; close it with the stream.
+     */
+    public KafkaStreamsMetrics meters() {
+        return new KafkaStreamsMetrics(streams);
     }
 
     public KafkaStreams.State state() {

@@ -11,7 +11,9 @@ import io.funnelflow.ingest.track.EventIntake;
 import io.funnelflow.service.TopicFollower;
 import io.funnelflow.service.event.MetadataSettings;
 import io.funnelflow.service.limit.KeyedRateLimit;
+import io.funnelflow.service.metrics.KafkaMeters;
 import io.funnelflow.service.security.Credentials;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -42,7 +44,8 @@ public class IngestBeans {
     @Singleton
     @Bean(preDestroy = "close")
     Producer<byte[], byte[]> producer(@Value("${funnelflow.kafka.bootstrap}") String bootstrap,
-                                      @Value("${funnelflow.kafka.delivery-timeout:10s}") Duration deliveryTimeout) {
+                                      @Value("${funnelflow.kafka.delivery-timeout:10s}") Duration deliveryTimeout,
+                                      KafkaMeters meters) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-service");
@@ -58,7 +61,10 @@ public class IngestBeans {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, requestTimeout);
         config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        // its own metrics (sends, errors, latency, buffer) at /metrics
+        meters.bind(new KafkaClientMetrics(producer));
+        return producer;
     }
 
     @Singleton

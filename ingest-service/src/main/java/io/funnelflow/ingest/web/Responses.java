@@ -48,28 +48,34 @@ final class Responses {
                        Integer suppressed) {
     }
 
-    static CompletableFuture<MutableHttpResponse<?>> answer(Supplier<CompletableFuture<Outcome>> call,
+    static CompletableFuture<MutableHttpResponse<?>> answer(IngestMeters meters, Supplier<CompletableFuture<Outcome>> call,
                                                             Function<IntakeResult, MutableHttpResponse<?>> done) {
         CompletableFuture<Outcome> outcome;
         try {
             outcome = call.get();
         } catch (BodyRejectedException e) {
+            meters.refused(e.tooLarge() ? "too_large" : "invalid_body");
             return CompletableFuture.completedFuture(bodyRejected(e));
         }
         return outcome.handle((o, error) -> {
             if (error != null) {
+                meters.refused("unavailable");
                 return unavailable(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
             }
             if (o instanceof Outcome.Unauthorized u) {
+                meters.refused("unauthorized");
                 return Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized").reason(u.reason()).with("field", "write_key")
                         .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"FunnelFlow\"").response();
             }
             if (o instanceof Outcome.RateLimited r) {
+                meters.refused("rate_limited");
                 long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
                 return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate limited").retryAfter(seconds)
                         .reason(r.reason() + "; retry after " + seconds + " s").response();
             }
-            return done.apply(((Outcome.Done) o).result());
+            IntakeResult result = ((Outcome.Done) o).result();
+            meters.judged(result);
+            return done.apply(result);
         });
     }
 

@@ -27,15 +27,17 @@ import java.util.concurrent.CompletableFuture;
 public class SegmentController {
 
     private final Ingestion ingestion;
+    private final IngestMeters meters;
 
-    public SegmentController(Ingestion ingestion) {
+    public SegmentController(Ingestion ingestion, IngestMeters meters) {
         this.ingestion = ingestion;
+        this.meters = meters;
     }
 
     @Post(uri = "/batch", consumes = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> batch(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(request, authorization, body, SegmentFormat.BATCH), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, SegmentFormat.BATCH), Responses::batch);
     }
 
     @Post(uri = "/import", consumes = MediaType.ALL)
@@ -75,6 +77,6 @@ public class SegmentController {
     }
 
     private CompletableFuture<MutableHttpResponse<?>> single(Call call, HttpRequest<?> request, String authorization, byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(request, authorization, body, SegmentFormat.single(call)), Responses::single);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, SegmentFormat.single(call)), Responses::single);
     }
 }

@@ -21,22 +21,24 @@ import java.util.concurrent.CompletableFuture;
 public class TrackController {
 
     private final Ingestion ingestion;
+    private final IngestMeters meters;
 
-    public TrackController(Ingestion ingestion) {
+    public TrackController(Ingestion ingestion, IngestMeters meters) {
         this.ingestion = ingestion;
+        this.meters = meters;
     }
 
     /** One event. text/plain is taken too: that is what navigator.sendBeacon sends without a CORS preflight. */
     @Post(uri = "/track", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> track(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(request, authorization, body, TrackFormat.SINGLE), Responses::single);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, TrackFormat.SINGLE), Responses::single);
     }
 
     /** {@code {"events": [...]}}, at most 500 events and 1 MiB; each event is judged on its own. */
     @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     CompletableFuture<MutableHttpResponse<?>> batch(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                     @Body byte[] body) {
-        return Responses.answer(() -> ingestion.ingest(request, authorization, body, TrackFormat.BATCH_FORMAT), Responses::batch);
+        return Responses.answer(meters, () -> ingestion.ingest(request, authorization, body, TrackFormat.BATCH_FORMAT), Responses::batch);
     }
 }

@@ -1,6 +1,7 @@
 package io.funnelflow.insights.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.funnelflow.contract.event.EventType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,11 @@ public final class FlatMetrics {
 
     /** The seed's field names in funnel order, and the step each is here. */
     static final List<Map.Entry<String, String>> STEPS = List.of(
-            Map.entry("ad_clicks", "ad_click"),
+            Map.entry("ad_clicks", EventType.AD_CLICK.wireName()),
             Map.entry("landings", "landing"),
-            Map.entry("product_views", "product_view"),
-            Map.entry("adds", "add_to_cart"),
-            Map.entry("purchases", "purchase"));
+            Map.entry("product_views", EventType.PRODUCT_VIEW.wireName()),
+            Map.entry("adds", EventType.ADD_TO_CART.wireName()),
+            Map.entry("purchases", EventType.PURCHASE.wireName()));
 
     private FlatMetrics() {
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.funnelflow.contract.json.Json;
 import io.funnelflow.insights.Funnels;
+import io.funnelflow.testing.TestAccess;
+import io.funnelflow.testing.docs.ApiDocsAssertions;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.funnelflow.testing.problem.ProblemAssertions;
 import io.micronaut.context.ApplicationContext;
@@ -25,7 +27,8 @@ class InsightsControllerTest {
 
     static EmbeddedServer server;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final String TOKEN = "insights-controller-test-token";
+    /** The admin token of test-support's TestAccess, which ApiDocsAssertions asks with too. */
+    static final String TOKEN = TestAccess.ADMIN_TOKEN;
 
     @BeforeAll
     static void start() {
@@ -169,5 +172,12 @@ class InsightsControllerTest {
         JsonNode json = ProblemAssertions.assertProblem(r, 400);
         assertThat(json.path("field").asText()).as(r.body()).isEqualTo(field);
         assertThat(json.path("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void theApiDocumentNamesEveryRouteAndItsUiIsServedFromHere() throws Exception {
+        JsonNode document = ApiDocsAssertions.assertEveryRouteIsDocumented(server);
+        assertThat(document.path("info").path("title").asText()).isEqualTo("FunnelFlow insights-service");
+        ApiDocsAssertions.assertTheUiIsServedFromLocalAssets(server);
     }
 }

@@ -2,6 +2,7 @@ package io.funnelflow.prediction.model;
 
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.funnelflow.contract.event.EventType;
 import io.funnelflow.prediction.features.Features;
 import io.funnelflow.prediction.features.HistoryLookup;
 import io.funnelflow.prediction.features.Snapshots;
@@ -131,7 +132,7 @@ public final class ModelTrainer {
     }
 
     static boolean purchased(LabelledSession s) {
-        return s.events().stream().anyMatch(e -> "purchase".equals(e.type()));
+        return s.events().stream().anyMatch(e -> EventType.PURCHASE.wireName().equals(e.type()));
     }
 
     private static Label label(Snapshots.Snapshot s) {

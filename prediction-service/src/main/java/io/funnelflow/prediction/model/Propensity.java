@@ -1,5 +1,6 @@
 package io.funnelflow.prediction.model;
 
+import io.funnelflow.contract.event.EventType;
 import io.funnelflow.prediction.features.Features;
 import org.tribuo.Example;
 import org.tribuo.Model;
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public final class Propensity {
 
-    public static final Label PURCHASE = new Label("purchase");
+    public static final Label PURCHASE = new Label(EventType.PURCHASE.wireName());
     public static final Label NO_PURCHASE = new Label("no_purchase");
 
     private final Model<Label> model;

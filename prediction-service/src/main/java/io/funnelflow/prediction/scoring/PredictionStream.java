@@ -9,6 +9,7 @@ import io.funnelflow.service.store.Bisection;
 import io.funnelflow.service.store.RejectedRecords;
 import io.funnelflow.service.store.WriteFailure;
 import io.funnelflow.prediction.store.PredictionStore;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,6 +87,16 @@ public final class PredictionStream implements Runnable, AutoCloseable {
 
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    /** The session consumer's own metrics, for {@code /metrics}; close it with the stream. */
+    public KafkaClientMetrics consumerMeters() {
+        return new KafkaClientMetrics(consumer);
+    }
+
+    /** The prediction producer's own metrics, for {@code /metrics}; close it with the stream. */
+    public KafkaClientMetrics producerMeters() {
+        return new KafkaClientMetrics(producer);
     }
 
     /** The consumer group whose committed offsets say how far the stream has come. */

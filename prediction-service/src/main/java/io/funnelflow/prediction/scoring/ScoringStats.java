@@ -31,6 +31,16 @@ public final class ScoringStats {
         batches++;
     }
 
+    /** Session updates scored so far (cheap, unlike a snapshot). */
+    public synchronized long scored() {
+        return count;
+    }
+
+    /** Predictions published so far. */
+    public synchronized long published() {
+        return published;
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Snapshot(long scored, long published, long batches, long window, double p50Micros, double p99Micros,
                            double maxMicros) {

@@ -1,5 +1,6 @@
 package io.funnelflow.prediction.store;
 
+import io.funnelflow.contract.event.EventType;
 import io.funnelflow.prediction.features.History;
 import io.funnelflow.prediction.features.HistoryLookup;
 import io.funnelflow.prediction.features.SessionEvent;
@@ -168,7 +169,7 @@ public final class SessionHistory {
                         if (rs.wasNull()) {
                             quantity = 1;
                         }
-                        boolean cartEvent = "add_to_cart".equals(type) || "remove_from_cart".equals(type);
+                        boolean cartEvent = EventType.ADD_TO_CART.wireName().equals(type) || EventType.REMOVE_FROM_CART.wireName().equals(type);
                         events.add(new SessionEvent(type, rs.getTimestamp(5).toInstant(), cartEvent ? price * quantity : 0,
                                 share(shared, rs.getString(8)), share(shared, rs.getString(9)), share(shared, rs.getString(10)),
                                 share(shared, rs.getString(11)), share(shared, rs.getString(12)), share(shared, rs.getString(13))));

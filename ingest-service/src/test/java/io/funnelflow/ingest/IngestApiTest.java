@@ -2,6 +2,7 @@ package io.funnelflow.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.launcher.Ports;
+import io.funnelflow.testing.docs.ApiDocsAssertions;
 import io.funnelflow.testing.problem.FailureRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +18,12 @@ import static io.funnelflow.testing.problem.ProblemAssertions.assertUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every error of ingest-service is an RFC 7807 problem with our extension members, here against a Kafka
- * that is not there: nothing listens on its port, so an event gets the real outage answer. Refused events
- * (which go to the rejected topic first) are in {@link IngestIT}.
+ * What every client of ingest-service relies on, here against a Kafka that is not there (nothing listens
+ * on its port, so an event gets the real outage answer): every error is an RFC 7807 problem with our
+ * extension members (refused events, which go to the rejected topic first, are in {@link IngestIT}), and
+ * the API document at /docs names exactly the routes the service has.
  */
-class IngestProblemsTest {
+class IngestApiTest {
 
     static IngestServer server;
 
@@ -71,5 +73,13 @@ class IngestProblemsTest {
     @Test
     void anUnexpectedFailureIsA500ProblemThatLeaksNothing() {
         assertServerFailureLeaksNothing(server.get(FailureRoutes.UNEXPECTED));
+    }
+
+    @Test
+    void theApiDocumentNamesEveryRouteAndItsUiIsServedFromHere() {
+        JsonNode document = ApiDocsAssertions.assertEveryRouteIsDocumented(server.embedded());
+        assertThat(document.path("info").path("title").asText()).isEqualTo("FunnelFlow ingest-service");
+        assertThat(document.path("paths").path("/api/track").path("post").path("description").asText()).isNotBlank();
+        ApiDocsAssertions.assertTheUiIsServedFromLocalAssets(server.embedded());
     }
 }

@@ -3,6 +3,7 @@ package io.funnelflow.prediction;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.funnelflow.testing.SharedKafka;
 import io.funnelflow.testing.SharedPostgres;
+import io.funnelflow.testing.docs.ApiDocsAssertions;
 import io.funnelflow.testing.TestAccess;
 import io.funnelflow.testing.problem.FailureRoutes;
 import io.micronaut.context.ApplicationContext;
@@ -24,8 +25,8 @@ import static io.funnelflow.testing.problem.ProblemAssertions.assertServerFailur
 import static io.funnelflow.testing.problem.ProblemAssertions.assertUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every error of prediction-service is an RFC 7807 problem with the field and the reason. */
-class PredictionProblemsIT {
+/** What every client of prediction-service relies on: every error is an RFC 7807 problem with the field and the reason, and /docs names exactly its routes. */
+class PredictionApiIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static EmbeddedServer server;
@@ -35,11 +36,11 @@ class PredictionProblemsIT {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("funnelflow.kafka.bootstrap", SharedKafka.bootstrapServers());
-        props.put("datasources.default.url", SharedPostgres.newDatabase("prediction_problems_it"));
+        props.put("datasources.default.url", SharedPostgres.newDatabase("prediction_api_it"));
         props.put("datasources.default.username", SharedPostgres.user());
         props.put("datasources.default.password", SharedPostgres.password());
-        props.put("funnelflow.data-dir", Files.createTempDirectory("prediction-problems-it").toString());
-        props.put("funnelflow.prediction.group-id", "prediction-problems-it");
+        props.put("funnelflow.data-dir", Files.createTempDirectory("prediction-api-it").toString());
+        props.put("funnelflow.prediction.group-id", "prediction-api-it");
         props.put(FailureRoutes.ENABLED, "true");
         props.putAll(TestAccess.properties());
         server = ApplicationContext.run(EmbeddedServer.class, props);
@@ -95,5 +96,12 @@ class PredictionProblemsIT {
     @Test
     void anUnexpectedFailureIsA500ProblemThatLeaksNothing() throws Exception {
         assertServerFailureLeaksNothing(get(FailureRoutes.UNEXPECTED));
+    }
+
+    @Test
+    void theApiDocumentNamesEveryRouteAndItsUiIsServedFromHere() throws Exception {
+        JsonNode document = ApiDocsAssertions.assertEveryRouteIsDocumented(server);
+        assertThat(document.path("info").path("title").asText()).isEqualTo("FunnelFlow prediction-service");
+        ApiDocsAssertions.assertTheUiIsServedFromLocalAssets(server);
     }
 }
