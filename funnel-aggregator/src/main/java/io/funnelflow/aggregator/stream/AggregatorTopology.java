@@ -44,11 +44,9 @@ public final class AggregatorTopology {
 
     public static Topology build(StreamSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        // not cached: every id is written once and read back only for a retry, so a cache would only fill the
-        // thread's record cache and evict the entries of the stores that are read again (events, states, pending)
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeHorizon(), settings.dedupeHorizon(), false),
-                Serdes.String(), Serdes.Long()).withCachingDisabled());
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.EVENTS),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Sessionizer.STATES),
