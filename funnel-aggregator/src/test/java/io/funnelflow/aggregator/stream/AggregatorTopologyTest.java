@@ -171,6 +171,30 @@ class AggregatorTopologyTest {
         assertThat(figures.eventsByType(Granularity.HOUR)).containsEntry("page_view", 1L).containsEntry("custom_wishlist", 1L);
     }
 
+    /**
+     * The erasure IT's three sessions with their own times: a customer's two (one signs in midway) and another
+     * customer's cart. (Through ingest that IT sends {@code sent_at} equal to {@code timestamp} 40 minutes back, so
+     * clock-skew correction moves every event to its receive time; tied times are ordered by event id, and its
+     * ids "-8", "-9", "-10" put the other customer's add_to_cart first: [3, 3, 1, 1, 1] there is right.)
+     */
+    @Test
+    void twoCustomersThreeSessionsAreCountedStepByStep() {
+        java.util.function.BiFunction<TrackedEvent, String, TrackedEvent> as = (e, user) -> e.toBuilder().userId(user)
+                .anonymousId(user == null || user.equals("u-erased") ? "a-erased" : "a-kept").build();
+        List.of(as.apply(event("e1", "s-e1", "page_view", T0), "u-erased"),
+                as.apply(event("e2", "s-e1", "product_view", T0.plusSeconds(10)), "u-erased"),
+                as.apply(event("e3", "s-e1", "add_to_cart", T0.plusSeconds(20)), "u-erased"),
+                as.apply(event("e4", "s-e1", "checkout_start", T0.plusSeconds(30)), "u-erased"),
+                as.apply(event("e5", "s-e1", "purchase", T0.plusSeconds(40)), "u-erased"),
+                as.apply(event("e6", "s-e2", "page_view", T0.plusSeconds(600)), null),
+                as.apply(event("e7", "s-e2", "product_view", T0.plusSeconds(610)), "u-erased"),
+                as.apply(event("k1", "s-k1", "page_view", T0.plusSeconds(5)), "u-kept"),
+                as.apply(event("k2", "s-k1", "product_view", T0.plusSeconds(15)), "u-kept"),
+                as.apply(event("k3", "s-k1", "add_to_cart", T0.plusSeconds(25)), "u-kept")).forEach(this::send);
+        flush();
+        assertThat(defaultFunnel(FunnelMode.ORDERED).sessions).containsExactly(3, 3, 2, 1, 1);
+    }
+
     @Test
     void anEventAfterTheFoldCostsOneMoreSummaryAndMovesTheFigures() {
         List<TrackedEvent> j = journey("s1", T0);
