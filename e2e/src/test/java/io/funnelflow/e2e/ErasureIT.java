@@ -55,6 +55,9 @@ class ErasureIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // the figures this IT compares are everything its services hold: no other IT's sessions may reach them, neither
+        // through the platform's topics nor through a stream's state restored from another run's changelogs
+        SharedKafka.freshTopics();
         jdbcUrl = SharedPostgres.newDatabase("e2e_erasure");
         Path data = Files.createTempDirectory("e2e-erasure");
         Map<String, Integer> ports = new HashMap<>();
@@ -67,6 +70,8 @@ class ErasureIT {
         env.put("FUNNELFLOW_JDBC_USER", SharedPostgres.user());
         env.put("FUNNELFLOW_JDBC_PASSWORD", SharedPostgres.password());
         env.put("FUNNELFLOW_WRITE_KEYS", KEY);
+        env.put("FUNNELFLOW_AGGREGATOR_APPLICATION_ID", "erasure-it-aggregator");
+        env.put("FUNNELFLOW_CRM_APPLICATION_ID", "erasure-it-crm");
         env.put("FUNNELFLOW_DATA_DIR", data.toString());
         env.put("FUNNELFLOW_INGEST_PORT", String.valueOf(ports.get("ingest-service")));
         env.put("FUNNELFLOW_AGGREGATOR_PORT", String.valueOf(ports.get("funnel-aggregator")));
