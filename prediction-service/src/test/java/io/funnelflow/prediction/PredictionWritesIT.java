@@ -131,7 +131,9 @@ class PredictionWritesIT {
             assertThat(get("/api/analytics/incentives?hours=24").statusCode()).isEqualTo(503);
             assertThat(get("/api/model").statusCode()).isEqualTo(503);
 
-            HttpResponse<String> down = await().atMost(Duration.ofSeconds(40)).until(() -> get("/health"), r -> r.statusCode() == 503);
+            // the database's own indicator can turn /health 503 a moment before the model's does: wait for the model's
+            HttpResponse<String> down = await().atMost(Duration.ofSeconds(40)).until(() -> get("/health"),
+                    r -> r.statusCode() == 503 && "DOWN".equals(modelStatus(r)));
             assertThat(json(down).at("/details/model/status").asText()).isEqualTo("DOWN");
         } finally {
             proxy.restore();
@@ -204,6 +206,14 @@ class PredictionWritesIT {
     static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(TestAccess.request(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String modelStatus(HttpResponse<String> health) {
+        try {
+            return Json.mapper().readTree(health.body()).at("/details/model/status").asText();
+        } catch (java.io.IOException e) {
+            return "unreadable";
+        }
     }
 
     static JsonNode json(HttpResponse<String> response) throws Exception {
